@@ -1,0 +1,46 @@
+# The two commands a new user needs: `make run` and `make test`. Everything installs into .venv.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LEADS ?= 1000000
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+export DAGSTER_DISABLE_TELEMETRY := 1
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: run test lint format bench dev clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[dev]"
+	@touch $(STAMP)
+
+## Generate demo data if the landing zone is empty, load it, build everything, print the funnel.
+run: $(STAMP)
+	$(BIN)/funnel run
+
+## Lint (ruff, sqlfluff) and the whole test suite.
+test: lint
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check orchestration tests bench
+	$(BIN)/ruff format --check orchestration tests bench
+	$(BIN)/sqlfluff lint models macros tests/dbt --processes 2
+
+format: $(STAMP)
+	$(BIN)/ruff format orchestration tests bench
+	$(BIN)/ruff check --fix orchestration tests bench
+
+## Benchmarks at LEADS leads (default 1,000,000): `make bench LEADS=100000`.
+bench: $(STAMP)
+	$(BIN)/python bench/bench_generate.py --leads $(LEADS)
+
+## The Dagster UI on 127.0.0.1:3000 with this code location.
+dev: $(STAMP)
+	$(BIN)/dagster dev -h 127.0.0.1 -p $${DAGSTER_PORT:-3000} -m orchestration.definitions
+
+clean:
+	rm -rf target logs warehouse .dagster_home

@@ -1,0 +1,101 @@
+{{ config(materialized='table') }}
+-- Each scored (marketing) activity with the lead's funnel position at that moment: its engagement
+-- epoch (recycles so far; a recycle resets engagement history) and whether the lead was blocked
+-- from becoming an MQL (in sales' hands, or ever disqualified). One ordered pass per lead over
+-- activities and status changes together; no join of an event to every earlier event.
+with
+
+int_activities_resolved as (
+    select * from {{ ref('int_activities_resolved') }}
+),
+
+int_lead_status_changes_resolved as (
+    select * from {{ ref('int_lead_status_changes_resolved') }}
+),
+
+activity_events as (
+    select
+        lead_id,
+        occurred_at as event_at,
+        2 as tie_order,
+        activity_id as event_id,
+        0 as is_status,
+        0 as is_recycle,
+        0 as is_disqualified,
+        0 as is_in_sales
+    from int_activities_resolved
+    where not is_sales_touch
+),
+
+-- At one timestamp, status changes come before the activities they govern, and a blocking
+-- status after a non-blocking one, so that a tie resolves to "blocked".
+status_events as (
+    select
+        lead_id,
+        status_changed_at as event_at,
+        case when is_in_sales or is_disqualified then 1 else 0 end as tie_order,
+        status_change_id as event_id,
+        1 as is_status,
+        case when is_recycle then 1 else 0 end as is_recycle,
+        case when is_disqualified then 1 else 0 end as is_disqualified,
+        case when is_in_sales then 1 else 0 end as is_in_sales
+    from int_lead_status_changes_resolved
+),
+
+stream as (
+    select * from activity_events
+    union all
+    select * from status_events
+),
+
+running as (
+    select
+        lead_id,
+        event_id,
+        is_status,
+        is_in_sales,
+        sum(is_recycle) over lead_order as engagement_epoch,
+        sum(is_status) over lead_order as status_sequence,
+        max(is_disqualified) over lead_order as was_disqualified
+    from stream
+    window lead_order as (
+        partition by lead_id
+        order by event_at, tie_order, event_id
+        rows between unbounded preceding and current row
+    )
+),
+
+carried as (
+    select
+        lead_id,
+        event_id,
+        is_status,
+        engagement_epoch,
+        was_disqualified,
+        max(case when is_status = 1 then is_in_sales end)
+            over (partition by lead_id, status_sequence) as is_in_sales_now
+    from running
+),
+
+final as (
+    select
+        int_activities_resolved.activity_id,
+        int_activities_resolved.lead_id,
+        int_activities_resolved.original_lead_id,
+        int_activities_resolved.activity_type,
+        int_activities_resolved.occurred_at,
+        int_activities_resolved.campaign_id,
+        int_activities_resolved.category,
+        int_activities_resolved.points,
+        int_activities_resolved.is_high_intent,
+        carried.engagement_epoch,
+        (carried.was_disqualified = 1 or coalesce(carried.is_in_sales_now, 0) = 1)
+            as is_mql_blocked
+    from int_activities_resolved
+    inner join carried
+        on
+            int_activities_resolved.activity_id = carried.event_id
+            and carried.is_status = 0
+)
+
+select * from final

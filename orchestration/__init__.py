@@ -1,0 +1,1 @@
+"""Lead-funnel warehouse: loader, generator, Dagster code location."""

@@ -1,0 +1,58 @@
+"""Assets: one per landing table load, and the dbt models built over them."""
+
+from collections.abc import Iterator
+
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from orchestration import loader
+from orchestration.contract import TABLES
+from orchestration.dbt_project import DBT_PROJECT, TRANSLATOR, dbt_build_args
+from orchestration.resources import WarehouseResource
+
+LANDING_SPECS = [
+    AssetSpec(
+        key=AssetKey(["raw", name]),
+        group_name="landing",
+        description=f"raw.{name}: {table.description} Loaded from <landing>/{name}/.",
+        kinds={"duckdb"},
+    )
+    for name, table in TABLES.items()
+]
+
+
+@multi_asset(specs=LANDING_SPECS, can_subset=True, name="load_landing")
+def load_landing(
+    context: AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[MaterializeResult]:
+    """Loads the new files of each selected table; files already in the manifest are skipped."""
+    settings = warehouse.settings()
+    con = loader.connect(settings.warehouse)
+    try:
+        loader.ensure_raw_schema(con)
+        for key in sorted(context.selected_asset_keys, key=lambda k: k.path[-1]):
+            table = key.path[-1]
+            report = loader.load_table(con, settings.landing_dir, table)
+            context.log.info(report.summary())
+            yield MaterializeResult(
+                asset_key=key,
+                metadata={
+                    "files_loaded": report.files_loaded,
+                    "files_skipped": report.files_skipped,
+                    "rows_loaded": report.rows_loaded,
+                    "rows_rejected": report.rows_rejected,
+                },
+            )
+    finally:
+        con.close()
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=TRANSLATOR
+)
+def funnel_dbt_assets(
+    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+) -> Iterator[object]:
+    """One ``dbt build`` over the selection: models, seeds and their tests in DAG order."""
+    warehouse.settings()  # exports FUNNEL_WAREHOUSE for profiles.yml
+    yield from dbt.cli(dbt_build_args(), context=context).stream()

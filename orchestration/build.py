@@ -1,0 +1,89 @@
+"""Materialise the whole asset graph in process, the way `make run` and the tests do."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from orchestration.settings import PROJECT_DIR, Settings, put_interpreter_on_path
+
+DBT_INPUTS = ("models", "macros", "seeds", "tests/dbt", "dbt_project.yml", "profiles.yml")
+
+
+def manifest_is_stale(manifest: Path, project_dir: Path = PROJECT_DIR) -> bool:
+    """True when a dbt input changed after the manifest was written; parsing costs ~5 s, so
+    skip it when nothing changed."""
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    for name in DBT_INPUTS:
+        root = project_dir / name
+        paths = [root] if root.is_file() else root.rglob("*") if root.exists() else []
+        if any(p.is_file() and p.stat().st_mtime > built for p in paths):
+            return True
+    return False
+
+
+def prepare_manifest() -> None:
+    from orchestration.dbt_project import DBT_PROJECT
+
+    put_interpreter_on_path()
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+    if manifest_is_stale(DBT_PROJECT.manifest_path):
+        DBT_PROJECT.preparer.prepare(DBT_PROJECT)
+
+
+def build_all(
+    settings: Settings,
+    *,
+    instance: Any = None,
+    run_tags: Mapping[str, str] | None = None,
+    log_level: str | None = None,
+) -> Any:
+    """Loads the landing zone and builds every dbt node through Dagster; raises on failure.
+
+    The console log defaults to warnings only (FUNNEL_LOG_LEVEL): every dbt node is an event,
+    and the run's full log is in the Dagster instance anyway.
+    """
+    settings.export()
+    prepare_manifest()
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import defs
+
+    job = defs.resolve_implicit_global_asset_job_def()
+    level = (log_level or os.environ.get("FUNNEL_LOG_LEVEL") or "WARNING").upper()
+    result = job.execute_in_process(
+        run_config={"loggers": {"console": {"config": {"log_level": level}}}},
+        instance=instance or DagsterInstance.get(),
+        tags=dict(run_tags or {}),
+        raise_on_error=False,
+    )
+    if not result.success:
+        failures = [
+            f"{event.step_key}: {event.event_specific_data.error.message.strip()}"
+            for event in result.all_events
+            if event.is_step_failure
+        ]
+        raise RuntimeError("build failed:\n" + "\n".join(failures))
+    return result
+
+
+def summarise(result: Any) -> str:
+    """One line on what a build did: assets materialised, checks passed and failed."""
+    materialised = sum(
+        1 for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"
+    )
+    checks = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
+    failed = [c for c in checks if not c.passed]
+    line = f"{materialised} assets materialised, {len(checks) - len(failed)} checks passed"
+    if failed:
+        names = ", ".join(sorted(c.check_name for c in failed)[:10])
+        line += f", {len(failed)} failed ({names})"
+    return line

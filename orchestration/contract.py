@@ -1,0 +1,175 @@
+"""The raw landing contract: one place that the generator, the loader and the docs agree on.
+
+Files arrive as ``<landing>/<table>/*.csv`` or ``*.parquet`` and load into schema ``raw``.
+Every timestamp is UTC. ``required`` columns must be present in every file (a file without
+one fails its load); ``nullable=False`` columns may still arrive empty: whether an empty key
+is acceptable is a data-quality rule for dbt, not a parse rule for the loader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RAW_SCHEMA = "raw"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # DuckDB type the loader casts to: VARCHAR, BIGINT, DOUBLE, TIMESTAMP, DATE, BOOLEAN
+    description: str
+    required: bool = True
+    nullable: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+
+C = Column
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "leads",
+            "Person records from the CRM: who the lead is and where it came from.",
+            (
+                C("lead_id", "VARCHAR", "CRM lead id.", nullable=False),
+                C("email", "VARCHAR", "E-mail address as entered (mixed case possible)."),
+                C("company_name", "VARCHAR", "Company name as entered."),
+                C("account_id", "VARCHAR", "Matched account, if any.", required=False),
+                C("job_title", "VARCHAR", "Free-text job title."),
+                C("industry", "VARCHAR", "Industry as the CRM has it."),
+                C("employee_count", "BIGINT", "Company head count."),
+                C("annual_revenue", "DOUBLE", "Company annual revenue, USD.", required=False),
+                C("country", "VARCHAR", "ISO 3166-1 alpha-2 country code."),
+                C("lead_source", "VARCHAR", "Lead source as free text ('Google Ads', 'ChatGPT')."),
+                C("created_at", "TIMESTAMP", "When the lead was created (UTC).", nullable=False),
+                C("updated_at", "TIMESTAMP", "Last modification (UTC): the latest version wins."),
+                C(
+                    "merged_into_lead_id",
+                    "VARCHAR",
+                    "Set when merged into another lead.",
+                    required=False,
+                ),
+                C("is_deleted", "BOOLEAN", "Soft-deleted in the CRM."),
+            ),
+            key=("lead_id",),
+        ),
+        Table(
+            "activities",
+            "Marketing-automation and sales activities of leads.",
+            (
+                C("activity_id", "VARCHAR", "Activity id.", nullable=False),
+                C("lead_id", "VARCHAR", "The lead that acted.", nullable=False),
+                C("activity_type", "VARCHAR", "page_view, demo_request, sales_call, ..."),
+                C("occurred_at", "TIMESTAMP", "When it happened (UTC).", nullable=False),
+                C("campaign_id", "VARCHAR", "Campaign that drove it, if any.", required=False),
+                C("url", "VARCHAR", "Page or asset URL, if any.", required=False),
+            ),
+            key=("activity_id",),
+        ),
+        Table(
+            "lead_status_history",
+            "Every change of a lead's sales status.",
+            (
+                C("lead_id", "VARCHAR", "The lead.", nullable=False),
+                C(
+                    "status",
+                    "VARCHAR",
+                    "Open, Working, Accepted, Qualified, Recycled, Disqualified, Converted.",
+                ),
+                C("changed_at", "TIMESTAMP", "When the status changed (UTC).", nullable=False),
+                C("reason", "VARCHAR", "Why, if given.", required=False),
+                C("changed_by", "VARCHAR", "Who changed it, if known.", required=False),
+            ),
+            key=("lead_id", "changed_at", "status"),
+        ),
+        Table(
+            "opportunities",
+            "Pipeline deals, latest version of each.",
+            (
+                C("opportunity_id", "VARCHAR", "Opportunity id.", nullable=False),
+                C("lead_id", "VARCHAR", "Originating lead, if sourced from one.", required=False),
+                C("account_id", "VARCHAR", "Account the deal is with."),
+                C("created_at", "TIMESTAMP", "When the opportunity was created (UTC)."),
+                C("stage_name", "VARCHAR", "Current stage."),
+                C("amount", "DOUBLE", "Deal amount, USD."),
+                C("is_closed", "BOOLEAN", "Closed (won or lost)."),
+                C("is_won", "BOOLEAN", "Closed won."),
+                C("closed_at", "TIMESTAMP", "When it closed (UTC).", required=False),
+                C("lead_source", "VARCHAR", "Lead source as free text."),
+                C("updated_at", "TIMESTAMP", "Last modification (UTC): the latest version wins."),
+            ),
+            key=("opportunity_id",),
+        ),
+        Table(
+            "opportunity_stage_history",
+            "Every stage change of an opportunity.",
+            (
+                C("opportunity_id", "VARCHAR", "The opportunity.", nullable=False),
+                C("stage_name", "VARCHAR", "Stage entered."),
+                C("changed_at", "TIMESTAMP", "When (UTC).", nullable=False),
+            ),
+            key=("opportunity_id", "changed_at", "stage_name"),
+        ),
+        Table(
+            "campaigns",
+            "Marketing campaigns.",
+            (
+                C("campaign_id", "VARCHAR", "Campaign id.", nullable=False),
+                C("name", "VARCHAR", "Campaign name."),
+                C("lead_source", "VARCHAR", "Lead source the campaign reports under."),
+                C("started_on", "DATE", "First day."),
+                C("ended_on", "DATE", "Last day, if ended.", required=False),
+            ),
+            key=("campaign_id",),
+        ),
+        Table(
+            "campaign_spend",
+            "Daily spend per campaign.",
+            (
+                C("campaign_id", "VARCHAR", "Campaign.", nullable=False),
+                C("spend_date", "DATE", "Day of spend.", nullable=False),
+                C("amount", "DOUBLE", "Spend, USD."),
+            ),
+            key=("campaign_id", "spend_date"),
+        ),
+        Table(
+            "accounts",
+            "Companies (accounts) in the CRM.",
+            (
+                C("account_id", "VARCHAR", "Account id.", nullable=False),
+                C("name", "VARCHAR", "Company name."),
+                C("domain", "VARCHAR", "Web domain."),
+                C("industry", "VARCHAR", "Industry."),
+                C("employee_count", "BIGINT", "Head count."),
+                C("country", "VARCHAR", "ISO 3166-1 alpha-2 country code."),
+            ),
+            key=("account_id",),
+        ),
+    )
+}
+
+LEAD_STATUSES = (
+    "Open",
+    "Working",
+    "Accepted",
+    "Qualified",
+    "Recycled",
+    "Disqualified",
+    "Converted",
+)

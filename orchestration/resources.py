@@ -1,0 +1,41 @@
+"""Dagster resources, configured from the environment with working defaults."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from dagster import ConfigurableResource
+from dagster_dbt import DbtCliResource
+
+from orchestration.dbt_project import DBT_PROJECT
+from orchestration.settings import Settings, resolve_path
+
+
+class WarehouseResource(ConfigurableResource):
+    """The landing zone and the DuckDB warehouse file. Empty fields are read from the environment
+    (FUNNEL_LANDING_DIR, FUNNEL_WAREHOUSE) when a run starts, not when the code location loads,
+    so one loaded code location follows the environment of each run."""
+
+    landing_dir: str = ""
+    warehouse: str = ""
+
+    def settings(self) -> Settings:
+        env = Settings.from_env()
+        resolved = Settings(
+            landing_dir=resolve_path(self.landing_dir) if self.landing_dir else env.landing_dir,
+            warehouse=resolve_path(self.warehouse) if self.warehouse else env.warehouse,
+            dagster_home=env.dagster_home,
+        )
+        resolved.export()
+        return resolved
+
+
+def build_resources() -> dict[str, object]:
+    return {
+        "warehouse": WarehouseResource(),
+        # The dbt beside this interpreter: `.venv/bin/funnel` runs without the venv on PATH.
+        "dbt": DbtCliResource(
+            project_dir=DBT_PROJECT, dbt_executable=str(Path(sys.executable).parent / "dbt")
+        ),
+    }

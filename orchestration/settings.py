@@ -1,0 +1,63 @@
+"""Where things live. Every path comes from an environment variable with a working default, so
+the CLI, Dagster, dbt (through profiles.yml) and the tests all agree on one warehouse."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+DEFAULTS = {
+    "FUNNEL_LANDING_DIR": "data/landing",
+    "FUNNEL_WAREHOUSE": "warehouse/funnel.duckdb",
+    "DAGSTER_HOME": ".dagster_home",
+}
+
+
+def resolve_path(value: str) -> Path:
+    """Relative paths are relative to the project, not the caller's working directory, because
+    dbt, Dagster's webserver and the CLI each start from a different one."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else PROJECT_DIR / path
+
+
+def put_interpreter_on_path() -> None:
+    """dbt is installed beside this interpreter, but `.venv/bin/funnel` runs without the venv on
+    PATH, and dagster-dbt looks dbt up there."""
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    warehouse: Path
+    dagster_home: Path
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = {k: os.environ.get(k) or v for k, v in DEFAULTS.items()}
+        return cls(
+            landing_dir=resolve_path(env["FUNNEL_LANDING_DIR"]),
+            warehouse=resolve_path(env["FUNNEL_WAREHOUSE"]),
+            dagster_home=resolve_path(env["DAGSTER_HOME"]),
+        )
+
+    def export(self) -> None:
+        """Publish the resolved absolute paths to child processes (dbt reads FUNNEL_WAREHOUSE in
+        profiles.yml) and switch off telemetry, which would only time out without a network."""
+        os.environ["FUNNEL_LANDING_DIR"] = str(self.landing_dir)
+        os.environ["FUNNEL_WAREHOUSE"] = str(self.warehouse)
+        os.environ["DAGSTER_HOME"] = str(self.dagster_home)
+        os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "False"
+        os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
+        put_interpreter_on_path()
+        self.warehouse.parent.mkdir(parents=True, exist_ok=True)
+        self.dagster_home.mkdir(parents=True, exist_ok=True)
+        config = self.dagster_home / "dagster.yaml"
+        if not config.exists():
+            config.write_text("telemetry:\n  enabled: false\n")
