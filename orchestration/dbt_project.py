@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,7 +36,11 @@ class FunnelDbtTranslator(DagsterDbtTranslator):
         return "dbt_other"
 
 
-TRANSLATOR = FunnelDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+TRANSLATOR = FunnelDbtTranslator(
+    settings=DagsterDbtTranslatorSettings(
+        enable_asset_checks=True, enable_source_tests_as_checks=True
+    )
+)
 
 
 def dbt_build_args(
@@ -50,7 +55,5 @@ def dbt_build_args(
     if full_refresh:
         args.append("--full-refresh")
     if dbt_vars:
-        import json
-
         args += ["--vars", json.dumps(dict(dbt_vars), sort_keys=True)]
     return args

@@ -58,23 +58,44 @@ anchored as (
     from blocked
 ),
 
-running as (
+-- Running sums over a total order (time, then activity id) so that the floating-point
+-- summation order, and so every bit of the result, is the same on every build.
+running_rows as (
     select
         *,
         {%- for category in categories %}
         sum(case when category = '{{ category.name }}' then anchored_points else 0 end)
-            over block_order as running_{{ category.name }},
+            over block_order as row_running_{{ category.name }},
         {%- endfor %}
         max(case when is_high_intent then occurred_at end) over (
             partition by lead_id, engagement_epoch
             order by occurred_at
             range between unbounded preceding and current row
-        ) as last_high_intent_at
+        ) as last_high_intent_at,
+        row_number() over block_order as position_in_block,
+        count(*) over (partition by lead_id, engagement_epoch, decay_block) as activities_in_block
     from anchored
     window block_order as (
         partition by lead_id, engagement_epoch, decay_block
-        order by occurred_at
-        range between unbounded preceding and current row
+        order by occurred_at, activity_id
+        rows between unbounded preceding and current row
+    )
+),
+
+-- Activities at the same timestamp count for each other: each takes the sums of the last.
+running as (
+    select
+        *,
+        {%- for category in categories %}
+        last_value(row_running_{{ category.name }}) over same_time
+            as running_{{ category.name }},
+        {%- endfor %}
+        position_in_block = activities_in_block as is_last_in_block
+    from running_rows
+    window same_time as (
+        partition by lead_id, engagement_epoch, decay_block, occurred_at
+        order by activity_id
+        rows between unbounded preceding and unbounded following
     )
 ),
 
@@ -84,12 +105,11 @@ block_totals as (
         engagement_epoch,
         decay_block,
         {%- for category in categories %}
-        sum(case when category = '{{ category.name }}' then anchored_points else 0 end)
-            as total_{{ category.name }},
+        row_running_{{ category.name }} as total_{{ category.name }},
         {%- endfor %}
-        count(*) as activities_in_block
-    from anchored
-    group by lead_id, engagement_epoch, decay_block
+        activities_in_block
+    from running
+    where is_last_in_block
 ),
 
 decayed as (

@@ -17,8 +17,8 @@ int_leads_fit_scored as (
     select * from {{ ref('int_leads_fit_scored') }}
 ),
 
-int_lead_activity_timeline as (
-    select * from {{ ref('int_lead_activity_timeline') }}
+int_score_events_decayed as (
+    select * from {{ ref('int_score_events_decayed') }}
 ),
 
 int_lead_status_changes_resolved as (
@@ -60,25 +60,38 @@ current_status as (
     where recency_rank = 1
 ),
 
-current_activities as (
+-- Engagement at the as-of time, from the lead's last scored event of its current epoch: after
+-- that event every category total only decays, so it is that event's totals times
+-- 0.5 ^ ((as_of - t) / half_life). No aggregation of floats: the same bits on every build.
+last_events as (
     select
-        int_lead_activity_timeline.lead_id,
-        int_lead_activity_timeline.category,
-        int_lead_activity_timeline.points
-        * power(
+        *,
+        row_number() over (
+            partition by lead_id
+            order by occurred_at desc, activity_id desc
+        ) as recency_rank
+    from int_score_events_decayed
+),
+
+decay_to_as_of as (
+    select
+        last_events.*,
+        power(
             2.0,
             (
-                {{ epoch_seconds('int_lead_activity_timeline.occurred_at') }}
+                {{ epoch_seconds('last_events.occurred_at') }}
                 - {{ epoch_seconds('as_of.as_of_at') }}
             )
             / (86400.0 * scoring_parameters.half_life_days)
-        ) as decayed_points
-    from int_lead_activity_timeline
+        ) as decay_factor
+    from last_events
     cross join as_of
     cross join scoring_parameters
     left join current_status
-        on int_lead_activity_timeline.lead_id = current_status.lead_id
-    where int_lead_activity_timeline.engagement_epoch = coalesce(current_status.current_epoch, 0)
+        on last_events.lead_id = current_status.lead_id
+    where
+        last_events.recency_rank = 1
+        and last_events.engagement_epoch = coalesce(current_status.current_epoch, 0)
 ),
 
 current_engagement as (
@@ -86,13 +99,12 @@ current_engagement as (
         lead_id,
         {%- for category in categories %}
         {{ clamp(
-            "sum(case when category = '" ~ category.name ~ "' then decayed_points else 0 end)",
+            category.name ~ '_decayed_total * decay_factor',
             category.min_total, category.max_total
         ) }} as current_{{ category.name }},
         {%- endfor %}
-        count(*) as current_epoch_activities
-    from current_activities
-    group by lead_id
+        occurred_at as last_scored_activity_at
+    from decay_to_as_of
 ),
 
 mql_history as (
