@@ -27,3 +27,25 @@
 {% macro in_pipe_list(value, values_list) -%}
     {{ dbt.position("'|' || " ~ value ~ " || '|'", "'|' || " ~ values_list ~ " || '|'") }} > 0
 {%- endmacro %}
+
+{#- The median of a numeric expression, as an aggregate. -#}
+{% macro median(expr) -%}
+    {{ return(adapter.dispatch('median', 'lead_funnel')(expr)) }}
+{%- endmacro %}
+
+{% macro default__median(expr) -%}
+    percentile_cont(0.5) within group (order by {{ expr }})
+{%- endmacro %}
+
+{% macro duckdb__median(expr) -%}
+    median({{ expr }})
+{%- endmacro %}
+
+{% macro spark__median(expr) -%}
+    percentile({{ expr }}, 0.5)
+{%- endmacro %}
+
+{#- Days from one timestamp to another, with the fraction (dbt.datediff counts boundaries). -#}
+{% macro days_between(start_ts, end_ts) -%}
+    ({{ epoch_seconds(end_ts) }} - {{ epoch_seconds(start_ts) }}) / 86400.0
+{%- endmacro %}

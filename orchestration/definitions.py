@@ -5,6 +5,15 @@ from __future__ import annotations
 from dagster import Definitions
 
 from orchestration.assets import funnel_dbt_assets, load_landing
+from orchestration.checks import ASSET_CHECKS
+from orchestration.orchestration_defs import JOBS, SCHEDULES, SENSORS, SUMMARY_ASSETS
 from orchestration.resources import build_resources
 
-defs = Definitions(assets=[load_landing, funnel_dbt_assets], resources=build_resources())
+defs = Definitions(
+    assets=[load_landing, funnel_dbt_assets, *SUMMARY_ASSETS],
+    asset_checks=ASSET_CHECKS,
+    jobs=JOBS,
+    schedules=SCHEDULES,
+    sensors=SENSORS,
+    resources=build_resources(),
+)

@@ -1,4 +1,5 @@
-"""The funnel table printed at the end of `make run`, read from the marts."""
+"""The tables `make run` ends with, read from the marts: the funnel by channel, conversion
+against the benchmark bands, speed to lead and the MQL-definition backtest."""
 
 from __future__ import annotations
 
@@ -7,32 +8,32 @@ from pathlib import Path
 import duckdb
 
 FUNNEL_BY_CHANNEL = """
-with leads as (
-    select channel, count(*) as leads, sum(case when is_mql then 1 else 0 end) as mql_leads
-    from marts.dim_leads
-    group by channel
-),
-mqls as (
-    select
-        channel,
-        count(*) as mqls,
-        sum(case when is_qualified then 1 else 0 end) as sqls,
-        sum(case when opportunity_created_at is not null then 1 else 0 end) as opportunities,
-        sum(case when is_won then 1 else 0 end) as won
-    from marts.fct_mql_events
-    group by channel
-)
 select
-    leads.channel,
-    leads.leads,
-    leads.mql_leads,
-    coalesce(mqls.mqls, 0) as mqls,
-    coalesce(mqls.sqls, 0) as sqls,
-    coalesce(mqls.opportunities, 0) as opportunities,
-    coalesce(mqls.won, 0) as won
-from leads
-left join mqls on leads.channel = mqls.channel
-order by leads.leads desc, leads.channel
+    channel,
+    count(*) as leads,
+    count(*) filter (where is_mql) as mqls,
+    count(*) filter (where is_sql) as sqls,
+    count(*) filter (where has_opportunity) as opportunities,
+    count(*) filter (where is_won) as won
+from marts.fct_lead_funnel
+group by channel
+order by leads desc, channel
+"""
+
+CONVERSION = """
+select
+    channel, mqls, sqls_from_mql, mql_to_sql_rate, benchmark_mql_to_sql_low,
+    benchmark_mql_to_sql_high, health_flag, cost_per_lead, cost_per_mql
+from marts.fct_funnel_conversion
+where cohort = 'all mature'
+order by channel = 'all', mqls desc, channel
+"""
+
+SPEED_TO_LEAD = """
+select response_bucket, mqls, mql_to_sql_rate, rate_vs_within_48h
+from marts.rpt_speed_to_lead
+where channel = 'all'
+order by bucket_order
 """
 
 DRIFT = """
@@ -43,56 +44,85 @@ order by definition_version
 """
 
 
-def _rate(numerator: float, denominator: float) -> str:
-    return f"{numerator / denominator:6.1%}" if denominator else "     -"
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
 
 
-def funnel_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    return con.execute(FUNNEL_BY_CHANNEL).fetchall()
+def _money(value: float | None) -> str:
+    return "-" if value is None else f"${value:,.0f}"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows, strict=False)]
+    line = "  ".join(
+        f"{h:<{w}}" if i == 0 else f"{h:>{w}}"
+        for i, (h, w) in enumerate(zip(headers, widths, strict=True))
+    )
+    out = [line, "-" * len(line)]
+    for row in rows:
+        out.append(
+            "  ".join(
+                f"{v:<{w}}" if i == 0 else f"{v:>{w}}"
+                for i, (v, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+    return "\n".join(out)
 
 
 def format_funnel(rows: list[tuple]) -> str:
-    header = (
-        f"{'channel':<16}{'leads':>9}{'MQL leads':>11}{'MQL rate':>10}{'MQLs':>8}{'SQLs':>7}"
-        f"{'MQL>SQL':>9}{'opps':>7}{'won':>6}"
-    )
-    lines = [header, "-" * len(header)]
-    totals = [0] * 6
-    for channel, leads, mql_leads, mqls, sqls, opps, won in rows:
-        for i, value in enumerate((leads, mql_leads, mqls, sqls, opps, won)):
-            totals[i] += value
-        lines.append(
-            f"{channel:<16}{leads:>9,}{mql_leads:>11,}{_rate(mql_leads, leads):>10}{mqls:>8,}"
-            f"{sqls:>7,}{_rate(sqls, mqls):>9}{opps:>7,}{won:>6,}"
-        )
-    leads, mql_leads, mqls, sqls, opps, won = totals
-    lines.append("-" * len(header))
-    lines.append(
-        f"{'all':<16}{leads:>9,}{mql_leads:>11,}{_rate(mql_leads, leads):>10}{mqls:>8,}"
-        f"{sqls:>7,}{_rate(sqls, mqls):>9}{opps:>7,}{won:>6,}"
-    )
-    return "\n".join(lines)
+    totals = [sum(r[i] for r in rows) for i in range(1, 6)]
+    body = [[r[0], *(f"{v:,}" for v in r[1:])] for r in rows]
+    body.append(["all", *(f"{v:,}" for v in totals)])
+    return _table(["channel", "leads", "MQLs", "SQLs", "opportunities", "won"], body)
+
+
+def format_conversion(rows: list[tuple]) -> str:
+    body = [
+        [
+            channel,
+            f"{mqls:,}",
+            f"{sqls:,}",
+            _pct(rate),
+            "-" if low is None else f"{low:.0%}-{high:.0%}",
+            flag,
+            _money(cpl),
+            _money(cpm),
+        ]
+        for channel, mqls, sqls, rate, low, high, flag, cpl, cpm in rows
+    ]
+    headers = ["channel", "MQLs", "SQLs", "MQL>SQL", "benchmark", "health", "cost/lead", "cost/MQL"]
+    return _table(headers, body)
+
+
+def format_speed(rows: list[tuple]) -> str:
+    body = [[b, f"{n:,}", _pct(r), "-" if rel is None else f"{rel:.2f}x"] for b, n, r, rel in rows]
+    return _table(["first response", "MQLs", "MQL>SQL", "vs <=48h"], body)
 
 
 def format_drift(rows: list[tuple]) -> str:
-    lines = ["MQL definition backtest (every version over the whole history):"]
-    for version, threshold, mqls, sqls, rate in rows:
-        shown = f"{rate:.1%}" if rate is not None else "-"
-        lines.append(
-            f"  {version:<4} threshold {threshold:>5g}: {mqls:>7,} MQLs, {sqls:>6,} SQLs, "
-            f"MQL>SQL {shown}"
-        )
-    return "\n".join(lines)
+    body = [[v, f"{t:g}", f"{m:,}", f"{s:,}", _pct(r)] for v, t, m, s, r in rows]
+    return _table(["definition", "threshold", "MQLs", "SQLs", "MQL>SQL"], body)
 
 
 def print_report(warehouse: Path) -> None:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        print(
-            "\nLead funnel by channel (MQLs, SQLs, opportunities and won counted per MQL episode)"
-        )
-        print(format_funnel(funnel_rows(con)))
-        print()
-        print(format_drift(con.execute(DRIFT).fetchall()))
+        sections = [
+            (
+                "Lead funnel by channel (leads; a person counts once)",
+                FUNNEL_BY_CHANNEL,
+                format_funnel,
+            ),
+            (
+                "MQL to SQL against the benchmark bands (mature cohorts)",
+                CONVERSION,
+                format_conversion,
+            ),
+            ("Speed to lead, all channels (per MQL episode)", SPEED_TO_LEAD, format_speed),
+            ("MQL definitions applied to the whole history (drift)", DRIFT, format_drift),
+        ]
+        for title, sql, render in sections:
+            print(f"\n{title}")
+            print(render(con.execute(sql).fetchall()))
     finally:
         con.close()

@@ -11,7 +11,7 @@ import pytest
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
-E2E_LEADS = 1_500
+E2E_LEADS = 20_000
 E2E_SEED = 7
 
 

@@ -1,13 +1,15 @@
--- The leads that count: surviving (not merged away), not deleted. One row per person.
+-- The leads that count: surviving (not merged away), not deleted, with a resolved merge chain.
+-- One row per person.
 with
 
-stg_crm__leads as (
-    select * from {{ ref('stg_crm__leads') }}
+int_leads_checked as (
+    select * from {{ ref('int_leads_checked') }}
 ),
 
 final as (
     select
         lead_id,
+        {{ dbt.hash(dbt.concat(["'" ~ var('email_hash_salt') ~ "'", 'email'])) }} as email_hash,
         email_domain,
         email_domain_type,
         company_name,
@@ -23,8 +25,11 @@ final as (
         channel,
         created_at,
         updated_at
-    from stg_crm__leads
-    where not is_merged and not is_deleted
+    from int_leads_checked
+    where
+        _dq_reason is null
+        and not is_merged
+        and not is_deleted
 )
 
 select * from final

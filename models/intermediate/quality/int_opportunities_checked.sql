@@ -1,0 +1,47 @@
+-- Staged opportunities against the rules that need the leads or the whole record: an
+-- opportunity that names a lead needs that lead to exist; a won opportunity needs an amount.
+with
+
+stg_crm__opportunities as (
+    select * from {{ ref('stg_crm__opportunities') }}
+),
+
+int_leads_checked as (
+    select * from {{ ref('int_leads_checked') }}
+),
+
+checked as (
+    select
+        stg_crm__opportunities.*,
+        int_leads_checked.surviving_lead_id,
+        case
+            when
+                stg_crm__opportunities.lead_id is not null
+                and int_leads_checked.lead_id is null
+                then 'orphan_opportunity'
+            when
+                stg_crm__opportunities.lead_id is not null
+                and int_leads_checked.surviving_lead_id is null
+                then 'unresolved_merge'
+            when
+                stg_crm__opportunities.is_won
+                and coalesce(stg_crm__opportunities.amount, 0) <= 0
+                then 'won_without_amount'
+        end as _dq_reason
+    from stg_crm__opportunities
+    left join int_leads_checked
+        on stg_crm__opportunities.lead_id = int_leads_checked.lead_id
+),
+
+final as (
+    select
+        *,
+        case _dq_reason
+            when 'orphan_opportunity' then 'the opportunity''s lead must exist'
+            when 'unresolved_merge' then 'the opportunity''s lead must resolve to a survivor'
+            when 'won_without_amount' then 'a won opportunity must have a positive amount'
+        end as _dq_rule
+    from checked
+)
+
+select * from final

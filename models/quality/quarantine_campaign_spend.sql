@@ -1,0 +1,2 @@
+-- Every campaign spend row kept out of the marts, with its reason code and rule.
+{{ quarantine_rows('quarantine_marketing__campaign_spend', 'campaign_spend_id') }}
