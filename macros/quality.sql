@@ -3,13 +3,14 @@
     more than var lead_created_tolerance_minutes. `lead` is the joined lead record, `survivor`
     the lead it was merged into (or itself). -#}
 {% macro lead_link_reason(lead, survivor, event_at) -%}
+    {%- set tolerance = var('lead_created_tolerance_minutes', 5) | int %}
     case
         when {{ lead }}.lead_id is null then 'orphan_lead'
         when {{ lead }}.surviving_lead_id is null then 'unresolved_merge'
         when {{ survivor }}.is_deleted then 'lead_deleted'
         when
             {{ event_at }} < {{ dbt.dateadd(
-                'minute', -1 * var('lead_created_tolerance_minutes', 5), lead ~ '.created_at'
+                'minute', -1 * tolerance, lead ~ '.created_at'
             ) }}
             then 'before_lead_created'
     end

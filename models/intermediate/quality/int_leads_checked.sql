@@ -11,7 +11,9 @@ final as (
         *,
         case when surviving_lead_id is null then 'unresolved_merge' end as _dq_reason,
         case
-            when surviving_lead_id is null then 'merge chain ends at a lead (' || merge_chain_status || ')'
+            when
+                surviving_lead_id is null
+                then 'merge chain ends at a lead (' || merge_chain_status || ')'
         end as _dq_rule
     from stg_crm__leads
 )

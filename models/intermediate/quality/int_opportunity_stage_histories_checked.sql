@@ -28,7 +28,8 @@ ordered as (
         ) as highest_stage_before
     from stg_crm__opportunity_stage_histories
     left join stg_crm__opportunities
-        on stg_crm__opportunity_stage_histories.opportunity_id = stg_crm__opportunities.opportunity_id
+        on stg_crm__opportunity_stage_histories.opportunity_id
+            = stg_crm__opportunities.opportunity_id
     left join opportunity_stages
         on stg_crm__opportunity_stage_histories.stage_name = opportunity_stages.stage_name
 ),

@@ -40,16 +40,24 @@ cohorts as (
     cross join as_of
 ),
 
-spend as (
+spend_days as (
     select
         cast({{ dbt.date_trunc('month', 'stg_marketing__campaign_spend.spend_date') }} as date)
             as spend_month,
         stg_marketing__campaigns.channel,
-        sum(stg_marketing__campaign_spend.spend_amount) as spend_amount
+        stg_marketing__campaign_spend.spend_amount
     from stg_marketing__campaign_spend
     inner join stg_marketing__campaigns
         on stg_marketing__campaign_spend.campaign_id = stg_marketing__campaigns.campaign_id
-    group by 1, 2
+),
+
+spend as (
+    select
+        spend_month,
+        channel,
+        sum(spend_amount) as spend_amount
+    from spend_days
+    group by spend_month, channel
 ),
 
 cohort_spend as (
