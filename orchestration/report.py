@@ -70,10 +70,13 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def format_funnel(rows: list[tuple]) -> str:
-    totals = [sum(r[i] for r in rows) for i in range(1, 6)]
-    body = [[r[0], *(f"{v:,}" for v in r[1:])] for r in rows]
-    body.append(["all", *(f"{v:,}" for v in totals)])
-    return _table(["channel", "leads", "MQLs", "SQLs", "opportunities", "won"], body)
+    totals = ("all", *(sum(r[i] for r in rows) for i in range(1, 6)))
+    body = [
+        [channel, f"{leads:,}", f"{mqls:,}", _pct(mqls / leads if leads else None), f"{sqls:,}",
+         f"{opps:,}", f"{won:,}"]
+        for channel, leads, mqls, sqls, opps, won in [*rows, totals]
+    ]  # fmt: skip
+    return _table(["channel", "leads", "MQLs", "MQL rate", "SQLs", "opportunities", "won"], body)
 
 
 def format_conversion(rows: list[tuple]) -> str:
