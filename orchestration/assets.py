@@ -2,7 +2,14 @@
 
 from collections.abc import Iterator
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    Config,
+    MaterializeResult,
+    multi_asset,
+)
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration import loader
@@ -47,12 +54,23 @@ def load_landing(
         con.close()
 
 
+class DbtBuildConfig(Config):
+    """Run config of the dbt asset: ``full_refresh`` rebuilds the incremental models from
+    scratch (``dbt build --full-refresh``) instead of recomputing only the touched leads."""
+
+    full_refresh: bool = False
+
+
 @dbt_assets(
     manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=TRANSLATOR
 )
 def funnel_dbt_assets(
-    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    context: AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    config: DbtBuildConfig,
 ) -> Iterator[object]:
     """One ``dbt build`` over the selection: models, seeds and their tests in DAG order."""
     warehouse.settings()  # exports FUNNEL_WAREHOUSE for profiles.yml
-    yield from dbt.cli(dbt_build_args(), context=context).stream()
+    args = dbt_build_args(full_refresh=config.full_refresh)
+    yield from dbt.cli(args, context=context).stream()

@@ -9,6 +9,7 @@ from typing import Any
 
 from orchestration.settings import PROJECT_DIR, Settings, put_interpreter_on_path
 
+DBT_OP_NAME = "funnel_dbt_assets"  # the op of orchestration.assets.funnel_dbt_assets
 DBT_INPUTS = ("models", "macros", "seeds", "tests/dbt", "dbt_project.yml", "profiles.yml")
 
 
@@ -41,11 +42,13 @@ def build_all(
     instance: Any = None,
     run_tags: Mapping[str, str] | None = None,
     log_level: str | None = None,
+    full_refresh: bool = False,
 ) -> Any:
     """Loads the landing zone and builds every dbt node through Dagster; raises on failure.
 
     The console log defaults to warnings only (FUNNEL_LOG_LEVEL): every dbt node is an event,
-    and the run's full log is in the Dagster instance anyway.
+    and the run's full log is in the Dagster instance anyway. ``full_refresh`` rebuilds the
+    incremental models from scratch instead of recomputing the leads new data touched.
     """
     settings.export()
     prepare_manifest()
@@ -55,8 +58,11 @@ def build_all(
 
     job = defs.resolve_implicit_global_asset_job_def()
     level = (log_level or os.environ.get("FUNNEL_LOG_LEVEL") or "WARNING").upper()
+    run_config: dict[str, Any] = {"loggers": {"console": {"config": {"log_level": level}}}}
+    if full_refresh:
+        run_config["ops"] = {DBT_OP_NAME: {"config": {"full_refresh": True}}}
     result = job.execute_in_process(
-        run_config={"loggers": {"console": {"config": {"log_level": level}}}},
+        run_config=run_config,
         instance=instance or DagsterInstance.get(),
         tags=dict(run_tags or {}),
         raise_on_error=False,

@@ -12,6 +12,10 @@ from orchestration.settings import Settings
 
 DEMO_LEADS = 20_000
 DEMO_SEED = 42
+FULL_REFRESH_HELP = (
+    "rebuild the incremental models from scratch (dbt --full-refresh) instead of recomputing "
+    "only the leads that new data touched"
+)
 
 
 def _landing_has_data(landing_dir: Path) -> bool:
@@ -58,7 +62,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     log.parent.mkdir(parents=True, exist_ok=True)
     print(f"building (dbt output in {log}) ...", flush=True)
     with log.open("w") as out, contextlib.redirect_stdout(out):
-        result = build_all(settings)
+        result = build_all(settings, full_refresh=getattr(args, "full_refresh", False))
     print(f"built every asset into {settings.warehouse} in {time.perf_counter() - start:.1f}s")
     print(summarise(result))
     return 0
@@ -103,14 +107,15 @@ def parser() -> argparse.ArgumentParser:
     g.set_defaults(func=cmd_generate)
 
     sub.add_parser("load", help="load new landing files into raw").set_defaults(func=cmd_load)
-    sub.add_parser("build", help="load and build every asset through Dagster").set_defaults(
-        func=cmd_build
-    )
+    b = sub.add_parser("build", help="load and build every asset through Dagster")
+    b.add_argument("--full-refresh", action="store_true", help=FULL_REFRESH_HELP)
+    b.set_defaults(func=cmd_build)
     sub.add_parser("report", help="print the funnel by channel").set_defaults(func=cmd_report)
 
     r = sub.add_parser("run", help="generate demo data if none, build, print the funnel")
     r.add_argument("--leads", type=int, default=DEMO_LEADS)
     r.add_argument("--seed", type=int, default=DEMO_SEED)
+    r.add_argument("--full-refresh", action="store_true", help=FULL_REFRESH_HELP)
     r.set_defaults(func=cmd_run)
     return p
 

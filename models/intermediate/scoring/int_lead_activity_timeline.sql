@@ -1,4 +1,12 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_leads() }}"
+) }}
+-- depends_on: {{ ref('int_leads_touched') }}
+-- depends_on: {{ ref('int_load_window') }}
+-- Incremental by lead (macros/incremental.sql): a build recomputes the touched leads only.
 -- Each scored (marketing) activity with the lead's funnel position at that moment: its engagement
 -- epoch (recycles so far; a recycle resets engagement history) and whether the lead was blocked
 -- from becoming an MQL (in sales' hands, or ever disqualified). One ordered pass per lead over
@@ -7,10 +15,12 @@ with
 
 int_activities_resolved as (
     select * from {{ ref('int_activities_resolved') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 int_lead_status_changes_resolved as (
     select * from {{ ref('int_lead_status_changes_resolved') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 activity_events as (

@@ -1,10 +1,19 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_leads() }}"
+) }}
+-- depends_on: {{ ref('int_leads_touched') }}
+-- depends_on: {{ ref('int_load_window') }}
+-- Incremental by lead (macros/incremental.sql): a build recomputes the touched leads only.
 -- One MQL per lead and engagement epoch: the first eligible activity. While a lead is an MQL it
 -- stays in the epoch it qualified in, so it cannot MQL again until a recycle opens a new epoch.
 with
 
 int_score_events_evaluated as (
     select * from {{ ref('int_score_events_evaluated') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 ranked as (

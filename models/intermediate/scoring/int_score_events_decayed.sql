@@ -1,10 +1,25 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_leads() }}"
+) }}
+-- depends_on: {{ ref('int_leads_touched') }}
+-- depends_on: {{ ref('int_load_window') }}
+-- Incremental by lead (macros/incremental.sql): a build recomputes the touched leads only.
 {%- set categories = scoring_categories() %}
 {%- set capped_terms = [] %}
 {%- for category in categories %}
     {%- do capped_terms.append(category.name ~ '_capped_total') %}
 {%- endfor %}
 {%- set capped_sum = (capped_terms | join(' + ')) or '0' %}
+{#- Anchored points are summed as integers in units of 2^-scale_bits of a point, so that a
+    running sum is exact and the same whatever the order DuckDB's window adds it up in (an
+    incremental build recomputes a lead among other neighbours than a full build). Blocks are
+    at most max_block half-lives, so 2^(max_block + scale_bits) * points fits decimal(38, 0)
+    with room for millions of activities. -#}
+{%- set scale_bits = 48 %}
+{%- set max_block = 48 %}
 -- depends_on: {{ ref('scoring_categories') }}
 -- Fit, engagement and lead score after every scored activity (DOMAIN.md 3).
 --
@@ -14,16 +29,20 @@
 -- running window sum per lead: linear in the number of activities. To keep 2 ^ ((t_i - a) / h)
 -- finite over histories of any length, time is cut into blocks of `decay_block_half_lives`
 -- half-lives with the anchor at each block's start: exponents stay below that many doublings
--- (2^256 ~ 1e77), and the one previous block is carried in decayed; blocks before it are below
--- 2^-256 of a point and vanish.
+-- (at most 48: 2^48 ~ 3e14), and the one previous block is carried in decayed; blocks before it
+-- are below 2^-48 of a point and vanish. The anchored points are summed as exact integers
+-- (units of 2^-48 of a point), so every bit of a result is the same whatever the summation
+-- order: a lead recomputed alone (incremental build) scores exactly as in a full build.
 with
 
 int_lead_activity_timeline as (
     select * from {{ ref('int_lead_activity_timeline') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 int_leads_fit_scored as (
     select * from {{ ref('int_leads_fit_scored') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 scoring_parameters as (
@@ -36,8 +55,8 @@ positioned as (
         scoring_parameters.half_life_days,
         scoring_parameters.fit_weight,
         scoring_parameters.engagement_weight,
-        scoring_parameters.decay_block_half_lives * scoring_parameters.half_life_days
-            as block_days,
+        least(scoring_parameters.decay_block_half_lives, {{ max_block }})
+        * scoring_parameters.half_life_days as block_days,
         {{ epoch_seconds('int_lead_activity_timeline.occurred_at') }} / 86400.0 as t_days
     from int_lead_activity_timeline
     cross join scoring_parameters
@@ -54,7 +73,10 @@ blocked as (
 anchored as (
     select
         *,
-        points * power(2.0, block_offset_days / half_life_days) as anchored_points
+        cast(
+            round(points * power(2.0, block_offset_days / half_life_days + {{ scale_bits }}))
+            as decimal(38, 0)
+        ) as anchored_points
     from blocked
 ),
 
@@ -116,12 +138,14 @@ decayed as (
     select
         running.*,
         {%- for category in categories %}
-        running.running_{{ category.name }}
-        * power(2.0, -running.block_offset_days / running.half_life_days)
+        cast(running.running_{{ category.name }} as double precision)
+        * power(2.0, -running.block_offset_days / running.half_life_days - {{ scale_bits }})
         + coalesce(
-            previous_block.total_{{ category.name }}
+            cast(previous_block.total_{{ category.name }} as double precision)
             * power(
-                2.0, -(running.block_offset_days + running.block_days) / running.half_life_days
+                2.0,
+                -(running.block_offset_days + running.block_days) / running.half_life_days
+                - {{ scale_bits }}
             ),
             0
         ) as {{ category.name }}_decayed_total,

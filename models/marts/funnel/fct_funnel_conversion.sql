@@ -45,7 +45,9 @@ spend_days as (
         cast({{ dbt.date_trunc('month', 'stg_marketing__campaign_spend.spend_date') }} as date)
             as spend_month,
         stg_marketing__campaigns.channel,
-        stg_marketing__campaign_spend.spend_amount
+        -- In whole cents: an exact sum, the same bits whatever order the rows are added in.
+        cast(round(stg_marketing__campaign_spend.spend_amount * 100) as decimal(38, 0))
+            as spend_cents
     from stg_marketing__campaign_spend
     inner join stg_marketing__campaigns
         on stg_marketing__campaign_spend.campaign_id = stg_marketing__campaigns.campaign_id
@@ -55,7 +57,7 @@ spend as (
     select
         spend_month,
         channel,
-        sum(spend_amount) as spend_amount
+        sum(spend_cents) as spend_cents
     from spend_days
     group by spend_month, channel
 ),
@@ -65,7 +67,7 @@ cohort_spend as (
         cohort_keys.cohort_month,
         cohort_keys.channel,
         cohort_keys.is_mature_cohort,
-        coalesce(spend.spend_amount, 0) as spend_amount
+        coalesce(spend.spend_cents, 0) as spend_cents
     from (
         select distinct
             cohort_month,
@@ -134,21 +136,21 @@ grain_spend as (
     select
         cohort_month,
         channel,
-        sum(spend_amount) as spend_amount
+        sum(spend_cents) as spend_cents
     from cohort_spend
     group by cohort_month, channel
     union all
     select
         cohort_month,
         'all' as channel,
-        sum(spend_amount) as spend_amount
+        sum(spend_cents) as spend_cents
     from cohort_spend
     group by cohort_month
     union all
     select
         cast(null as date) as cohort_month,
         channel,
-        sum(spend_amount) as spend_amount
+        sum(spend_cents) as spend_cents
     from cohort_spend
     where is_mature_cohort
     group by channel
@@ -156,7 +158,7 @@ grain_spend as (
     select
         cast(null as date) as cohort_month,
         'all' as channel,
-        sum(spend_amount) as spend_amount
+        sum(spend_cents) as spend_cents
     from cohort_spend
     where is_mature_cohort
 ),
@@ -164,7 +166,7 @@ grain_spend as (
 rated as (
     select
         grains.*,
-        coalesce(grain_spend.spend_amount, 0) as spend_amount,
+        cast(coalesce(grain_spend.spend_cents, 0) as double precision) / 100 as spend_amount,
         {{ safe_ratio('grains.mqls', 'grains.leads') }} as lead_to_mql_rate,
         {{ safe_ratio('grains.sals', 'grains.mqls') }} as sales_acceptance_rate,
         {{ safe_ratio('grains.sqls_from_mql', 'grains.mqls') }} as mql_to_sql_rate,

@@ -1,3 +1,12 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_leads() }}"
+) }}
+-- depends_on: {{ ref('int_leads_touched') }}
+-- depends_on: {{ ref('int_load_window') }}
+-- Incremental by lead (macros/incremental.sql): a build recomputes the touched leads only.
 -- One row per surviving lead: when it reached each funnel stage, which stages it skipped, the
 -- days between consecutive stages, and how fast sales responded to its first MQL. Merged
 -- duplicates are resolved upstream, so a person counts once.
@@ -5,18 +14,22 @@ with
 
 int_leads_resolved as (
     select * from {{ ref('int_leads_resolved') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 int_lead_status_changes_resolved as (
     select * from {{ ref('int_lead_status_changes_resolved') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 int_opportunities_resolved as (
     select * from {{ ref('int_opportunities_resolved') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 fct_mql_events as (
     select * from {{ ref('fct_mql_events') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 statuses as (

@@ -1,3 +1,12 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_leads() }}"
+) }}
+-- depends_on: {{ ref('int_leads_touched') }}
+-- depends_on: {{ ref('int_load_window') }}
+-- Incremental by lead (macros/incremental.sql): a build recomputes the touched leads only.
 {%- set categories = scoring_categories() %}
 -- depends_on: {{ ref('scoring_categories') }}
 -- depends_on: {{ ref('grade_bands') }}
@@ -8,10 +17,12 @@ with
 
 int_score_events_evaluated as (
     select * from {{ ref('int_score_events_evaluated') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 int_mql_episodes as (
     select * from {{ ref('int_mql_episodes') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 final as (

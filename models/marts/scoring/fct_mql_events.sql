@@ -1,29 +1,44 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_leads() }}"
+) }}
+-- depends_on: {{ ref('int_leads_touched') }}
+-- depends_on: {{ ref('int_load_window') }}
+-- Incremental by lead (macros/incremental.sql): a build recomputes the touched leads only.
 -- One row per MQL episode: when and why the lead qualified (trigger, definition, scores), the
 -- hand-off context for sales (the five activities before the trigger) and what became of it.
 with
 
 int_mql_episodes as (
     select * from {{ ref('int_mql_episodes') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 int_lead_activity_timeline as (
     select * from {{ ref('int_lead_activity_timeline') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 int_lead_status_changes_resolved as (
     select * from {{ ref('int_lead_status_changes_resolved') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 int_opportunities_resolved as (
     select * from {{ ref('int_opportunities_resolved') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 int_activities_resolved as (
     select * from {{ ref('int_activities_resolved') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 int_leads_resolved as (
     select * from {{ ref('int_leads_resolved') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 outcomes as (

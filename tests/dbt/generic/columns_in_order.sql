@@ -4,8 +4,8 @@
     identifies a row in the failure output. -#}
 {% test columns_in_order(model, columns, key, where=none) %}
 
-{%- set pairs = [] %}
-{%- for i in range(columns | length) %}
+    {%- set pairs = [] %}
+    {%- for i in range(columns | length) %}
     {%- for j in range(i + 1, columns | length) %}
         {%- do pairs.append((columns[i], columns[j])) %}
     {%- endfor %}
@@ -21,7 +21,7 @@ rows_to_check as (
 ),
 
 violations as (
-    {%- for earlier, later in pairs %}
+{%- for earlier, later in pairs %}
     select
         {{ key }} as failing_key,
         '{{ earlier }} after {{ later }}' as broken_order

@@ -1,0 +1,78 @@
+{#- Lead-keyed incremental builds (README "Incremental builds").
+
+    A build after a new load recomputes only the leads whose inputs changed since the previous
+    build (int_leads_touched): each incremental model deletes those leads' rows in a pre-hook
+    and inserts them again, recomputed over each lead's whole history. The previous build's
+    state (watermark, merge resolution) is read from int_build_watermark and
+    int_build_lead_survivors, which are built last, so a build that fails half-way leaves the
+    old watermark and the next build redoes its leads. -#}
+
+{#- The relation a model of this project was built into by the previous build, or none: found
+    through the graph, not ref(), because the state models are downstream of their readers. -#}
+{% macro previous_build_relation(model_name) -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- for node in (graph.get('nodes') or {}).values() -%}
+        {%- if node.resource_type == 'model' and node.name == model_name -%}
+            {{ return(adapter.get_relation(
+                database=node.database, schema=node.schema, identifier=node.alias
+            )) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{#- A fingerprint of everything besides the raw data that the lead-keyed models depend on: the
+    checksums of every seed and model file and the vars that change results (not as_of: a moved
+    as-of time touches only the leads with events between the old and the new one). When it
+    changes, the next build recomputes every lead. -#}
+{% macro incremental_fingerprint() -%}
+    {%- set parts = [] -%}
+    {%- if execute -%}
+        {%- for node in (graph.get('nodes') or {}).values() | sort(attribute='unique_id') -%}
+            {%- if node.resource_type in ('model', 'seed') and node.package_name == project_name -%}
+                {%- do parts.append(node.unique_id ~ '=' ~ node.checksum.checksum) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- do parts.append('email_hash_salt=' ~ var('email_hash_salt')) -%}
+    {%- do parts.append('future_tolerance_hours=' ~ var('future_tolerance_hours', 24)) -%}
+    {%- do parts.append(
+        'lead_created_tolerance_minutes=' ~ var('lead_created_tolerance_minutes', 5)
+    ) -%}
+    {#- local_md5 is dbt's; sqlfluff's plain jinja templater has no such function. -#}
+    {%- if local_md5 is defined -%}
+        {{- local_md5(parts | join('|')) -}}
+    {%- else -%}
+        {{- parts | join('|') -}}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- is_incremental(), also where there is no `this` (a unit test builds the model in full). -#}
+{% macro is_lead_incremental() -%}
+    {{ return(this is not none and is_incremental()) }}
+{%- endmacro %}
+
+{#- A predicate: true for the rows of the leads this build recomputes (every row when the model
+    is built in full). `lead_column` holds the surviving lead id. -#}
+{% macro is_touched_lead(lead_column) -%}
+    {%- if is_lead_incremental() -%}
+        {{ lead_column }} in (select lead_id from {{ ref('int_leads_touched') }})
+    {%- else -%}
+        (1 = 1)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The pre-hook of a lead-keyed incremental model: deletes the rows of the touched leads (all
+    rows when the window says every lead must be recomputed). -#}
+{% macro delete_touched_leads(lead_column='lead_id') -%}
+    {%- if is_lead_incremental() -%}
+        delete from {{ this }}
+        where
+            {{ lead_column }} in (select lead_id from {{ ref('int_leads_touched') }})
+            or (select recompute_all from {{ ref('int_load_window') }})
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,14 @@
+{{ config(materialized='table') }}
+-- depends_on: {{ ref('int_lead_activity_timeline') }}
+-- depends_on: {{ ref('int_score_events_decayed') }}
+-- depends_on: {{ ref('int_mql_episodes') }}
+-- depends_on: {{ ref('fct_lead_score_events') }}
+-- depends_on: {{ ref('fct_mql_events') }}
+-- depends_on: {{ ref('fct_lead_funnel') }}
+-- The merge resolution the lead-keyed incremental models were built with: the surviving lead of
+-- every lead. The next build compares it with the current resolution to find the leads whose
+-- rows moved to another surviving lead (int_leads_touched).
+select
+    lead_id,
+    surviving_lead_id
+from {{ ref('int_leads_checked') }}

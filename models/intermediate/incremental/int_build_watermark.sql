@@ -1,0 +1,16 @@
+{{ config(materialized='table') }}
+-- depends_on: {{ ref('int_lead_activity_timeline') }}
+-- depends_on: {{ ref('int_score_events_decayed') }}
+-- depends_on: {{ ref('int_mql_episodes') }}
+-- depends_on: {{ ref('fct_lead_score_events') }}
+-- depends_on: {{ ref('fct_mql_events') }}
+-- depends_on: {{ ref('fct_lead_funnel') }}
+-- The state an incremental build leaves for the next one (one row): raw rows loaded up to
+-- loaded_through are in the lead-keyed models, scored as of as_of_at, by the project whose
+-- fingerprint this is. Built after every lead-keyed incremental model, so a build that fails
+-- before them leaves the previous watermark, and the next build redoes the leads.
+select
+    loaded_through,
+    as_of_at,
+    fingerprint
+from {{ ref('int_load_window') }}
