@@ -89,7 +89,8 @@ def summarise(result: Any) -> str:
     ]
     failed = [c for c in checks if not c.passed]
     line = f"{materialised} assets materialised, {len(checks) - len(failed)} checks passed"
-    if failed:
-        names = ", ".join(sorted(c.check_name for c in failed)[:10])
-        line += f", {len(failed)} failed ({names})"
+    for severity, label in (("ERROR", "failed"), ("WARN", "warned")):
+        names = sorted(c.check_name for c in failed if c.severity.value == severity)
+        if names:
+            line += f", {len(names)} {label} ({', '.join(names[:10])})"
     return line

@@ -36,3 +36,24 @@ def test_speed_table_handles_missing_rates() -> None:
     text = format_speed([("<=4h", 100, 0.3, 1.0), ("never", 5, None, None)])
     assert _line(text, "never") == ["never", "5", "-", "-"]
     assert _line(text, "<=4h")[-1] == "1.00x"
+
+
+def test_build_summary_separates_errors_from_warnings() -> None:
+    from types import SimpleNamespace
+
+    from dagster import AssetCheckSeverity
+
+    from orchestration.build import summarise
+
+    def check(name: str, passed: bool, severity: AssetCheckSeverity) -> SimpleNamespace:
+        data = SimpleNamespace(check_name=name, passed=passed, severity=severity)
+        return SimpleNamespace(event_type_value="ASSET_CHECK_EVALUATION", event_specific_data=data)
+
+    events = [
+        SimpleNamespace(event_type_value="ASSET_MATERIALIZATION"),
+        check("unique_x", True, AssetCheckSeverity.ERROR),
+        check("band", False, AssetCheckSeverity.WARN),
+        check("chain", False, AssetCheckSeverity.ERROR),
+    ]
+    line = summarise(SimpleNamespace(all_events=events))
+    assert line == "1 assets materialised, 1 checks passed, 1 failed (chain), 1 warned (band)"

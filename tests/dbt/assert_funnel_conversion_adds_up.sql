@@ -1,6 +1,6 @@
 -- fct_funnel_conversion is internally consistent: within every cohort the channel rows add up to
 -- the all-channels row, and every numerator is a subset of its denominator.
-{{ config(meta={'dagster': {'asset_key': ['marts', 'fct_funnel_conversion']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_funnel_conversion'}}}) }}
 with
 
 fct_funnel_conversion as (

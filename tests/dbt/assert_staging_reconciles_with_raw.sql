@@ -1,7 +1,7 @@
 -- Nothing is dropped silently in staging: for every raw table,
 -- raw rows = staged rows + quarantined rows + superseded rows.
 -- Shown in Dagster as a check on the leads staging model (a singular test needs one asset).
-{{ config(meta={'dagster': {'asset_key': ['staging', 'stg_crm__leads']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'stg_crm__leads'}}}) }}
 {%- set tables = [
     ('crm', 'leads', 'stg_crm__leads'),
     ('crm', 'lead_status_history', 'stg_crm__lead_status_history'),
