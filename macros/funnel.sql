@@ -35,3 +35,16 @@
 {% macro safe_ratio(numerator, denominator) -%}
     cast({{ numerator }} as double precision) / nullif({{ denominator }}, 0)
 {%- endmacro %}
+
+{#- The speed-to-lead bucket of a response time in hours (null: never touched). One definition
+    for the per-lead funnel and the speed-to-lead report, so their buckets always agree. -#}
+{% macro response_bucket(hours) -%}
+    case
+        when {{ hours }} is null then 'never'
+        when {{ hours }} <= 4 then '<=4h'
+        when {{ hours }} <= 24 then '<=24h'
+        when {{ hours }} <= 48 then '<=48h'
+        when {{ hours }} <= 168 then '<=7d'
+        else '>7d'
+    end
+{%- endmacro %}

@@ -182,12 +182,7 @@ final as (
         speed_to_lead_hours,
         case
             when not is_mql then 'no mql'
-            when speed_to_lead_hours is null then 'never'
-            when speed_to_lead_hours <= 4 then '<=4h'
-            when speed_to_lead_hours <= 24 then '<=24h'
-            when speed_to_lead_hours <= 48 then '<=48h'
-            when speed_to_lead_hours <= 168 then '<=7d'
-            else '>7d'
+            else {{ response_bucket('speed_to_lead_hours') }}
         end as speed_to_lead_bucket
     from flagged
 )

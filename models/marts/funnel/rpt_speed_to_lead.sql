@@ -21,14 +21,7 @@ bucketed as (
         channel,
         is_qualified,
         response_hours is not null and response_hours <= 48 as is_within_48h,
-        case
-            when response_hours is null then 'never'
-            when response_hours <= 4 then '<=4h'
-            when response_hours <= 24 then '<=24h'
-            when response_hours <= 48 then '<=48h'
-            when response_hours <= 168 then '<=7d'
-            else '>7d'
-        end as response_bucket
+        {{ response_bucket('response_hours') }} as response_bucket
     from episodes
 ),
 
