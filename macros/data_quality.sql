@@ -26,8 +26,8 @@
     end as _check_rule
 {%- endmacro %}
 
-{#- Version resolution over a relation that has the columns of dq_check_columns, a content hash
-    `_row_hash` and the lineage columns `_source_file`, `_source_line`.
+{#- Version resolution over a relation that has the columns of dq_check_columns and the lineage
+    columns `_source_file`, `_source_line`.
 
     `version_columns` says what makes one row of a key newer than another:
     - ['updated_at'] for records the source versions (leads, opportunities). The load time is
@@ -40,18 +40,22 @@
 
     Among the rows of a key that passed the row-level checks, the winner has the latest version
     columns, then the lowest _source_file and _source_line. A row that ties with the winner on
-    the version columns is a duplicate: `duplicate_row` when its content is identical,
-    `duplicate_key` when it differs (a conflict). Any other losing row is an older version:
-    `_is_superseded`.
+    the version columns is a duplicate: `duplicate_row` when its content (`content_columns`,
+    compared through a surrogate key) is identical, `duplicate_key` when it differs (a
+    conflict). Any other losing row is an older version: `_is_superseded`.
+
+    Only the keys that occur more than once among the good rows go through the ranking window
+    and the content hash; every other row is its key's only version. At twenty million
+    activities with a few thousand repeated keys this is what keeps staging linear: one hash
+    aggregate instead of a sort of every row and a hash of every row's content. (The key
+    columns of a good row are never null: each base model's checks reject null keys.)
 
     Renders a select of every column of the relation plus _dq_reason, _dq_rule, _is_superseded,
-    the _winner_* helper columns and _version_rank (1 = the winner among the good rows). -#}
-{% macro dq_resolve_versions(relation, key_columns, version_columns) -%}
-    {%- set partition_terms = key_columns
-        + ['case when _check_reason is null then 0 else 1 end'] -%}
+    the _winner_* helper columns, _row_hash and _version_rank (1 = the winner among the good
+    rows). -#}
+{% macro dq_resolve_versions(relation, key_columns, version_columns, content_columns) -%}
     {%- set order_terms = [] -%}
     {%- set tie_terms = [] -%}
-    {%- set winner_columns = [] -%}
     {%- for column in version_columns -%}
         {%- do order_terms.append(column ~ ' desc nulls last') -%}
         {%- do tie_terms.append(
@@ -60,12 +64,16 @@
         ) -%}
     {%- endfor -%}
     {%- do order_terms.extend(['_source_file asc nulls last', '_source_line asc nulls last']) -%}
-    {%- set window = 'partition by ' ~ partition_terms | join(', ')
+    {%- set window = 'partition by ' ~ key_columns | join(', ')
         ~ ' order by ' ~ order_terms | join(', ') -%}
-    {%- for column in version_columns + ['_row_hash'] -%}
-        {%- do winner_columns.append(
-            'first_value(' ~ column ~ ') over (' ~ window ~ ') as _winner_' ~ column
+    {%- set row_hash = surrogate_key(content_columns) | trim -%}
+    {%- set key_matches = [] -%}
+    {%- set duplicated_key_columns = [] -%}
+    {%- for column in key_columns -%}
+        {%- do key_matches.append(
+            relation ~ '.' ~ column ~ ' = _duplicated_keys._duplicated_' ~ column
         ) -%}
+        {%- do duplicated_key_columns.append(column ~ ' as _duplicated_' ~ column) -%}
     {%- endfor -%}
     {%- set ties_winner = '(' ~ (tie_terms | join(' and ') if tie_terms else '1 = 1') ~ ')' -%}
     select
@@ -93,8 +101,43 @@
     from (
         select
             {{ relation }}.*,
-            {{ winner_columns | join(',\n            ') }},
+            {%- for column in version_columns %}
+            first_value({{ relation }}.{{ column }}) over ({{ window }}) as _winner_{{ column }},
+            {%- endfor %}
+            {{ row_hash }} as _row_hash,
+            first_value({{ row_hash }}) over ({{ window }}) as _winner__row_hash,
             row_number() over ({{ window }}) as _version_rank
         from {{ relation }}
+        inner join (
+            {{ dq_duplicated_keys(relation, key_columns, duplicated_key_columns) }}
+        ) as _duplicated_keys
+            on {{ key_matches | join(' and ') }}
+        where {{ relation }}._check_reason is null
+        union all
+        select
+            {{ relation }}.*,
+            {%- for column in version_columns %}
+            {{ relation }}.{{ column }} as _winner_{{ column }},
+            {%- endfor %}
+            cast(null as {{ dbt.type_string() }}) as _row_hash,
+            cast(null as {{ dbt.type_string() }}) as _winner__row_hash,
+            1 as _version_rank
+        from {{ relation }}
+        left join (
+            {{ dq_duplicated_keys(relation, key_columns, duplicated_key_columns) }}
+        ) as _duplicated_keys
+            on {{ key_matches | join(' and ') }}
+        where
+            {{ relation }}._check_reason is not null
+            or _duplicated_keys._duplicated_{{ key_columns[0] }} is null
     ) as ranked
+{%- endmacro %}
+
+{#- The keys that more than one good row of `relation` has (dq_resolve_versions). -#}
+{% macro dq_duplicated_keys(relation, key_columns, duplicated_key_columns) -%}
+    select {{ duplicated_key_columns | join(', ') }}
+            from {{ relation }}
+            where _check_reason is null
+            group by {{ key_columns | join(', ') }}
+            having count(*) > 1
 {%- endmacro %}

@@ -76,3 +76,45 @@
         select 1
     {%- endif -%}
 {%- endmacro %}
+
+{#- Key-incremental staging (base_marketing__activities): a build re-stages only the raw rows
+    of the keys that rows loaded since the previous build's watermark name, since version
+    resolution compares the rows of one key with each other and with nothing else.
+    `key_expression` is the staged key, written over the raw columns. -#}
+{% macro keys_loaded_since_watermark(source_relation, key_expression) -%}
+    select {{ key_expression }} as staged_key
+    from {{ source_relation }}
+    where _loaded_at > (select previous_loaded_through from {{ ref('int_load_window') }})
+{%- endmacro %}
+
+{#- The raw rows a key-incremental build stages: every row on a full build; else the rows loaded
+    since the watermark and every other row of their keys (all rows when the window says
+    recompute_all). -#}
+{% macro is_raw_row_to_stage(source_relation, key_expression) -%}
+    {%- if is_lead_incremental() -%}
+        (
+            (select recompute_all from {{ ref('int_load_window') }})
+            or _loaded_at > (select previous_loaded_through from {{ ref('int_load_window') }})
+            or {{ key_expression }} in (
+                {{ keys_loaded_since_watermark(source_relation, key_expression) }}
+            )
+        )
+    {%- else -%}
+        (1 = 1)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The pre-hook of a key-incremental staging model: deletes the staged rows of the keys loaded
+    since the watermark (all rows when the window says recompute_all). -#}
+{% macro delete_keys_loaded_since_watermark(source_relation, key_column, key_expression) -%}
+    {%- if is_lead_incremental() -%}
+        delete from {{ this }}
+        where
+            {{ key_column }} in (
+                {{ keys_loaded_since_watermark(source_relation, key_expression) }}
+            )
+            or (select recompute_all from {{ ref('int_load_window') }})
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}

@@ -8,7 +8,7 @@
     {%- if var('as_of', none) -%}
         cast('{{ var("as_of") }}' as {{ dbt.type_timestamp() }})
     {%- else -%}
-        (select max(occurred_at) from {{ ref('stg_marketing__activities') }})
+        (select as_of_at from {{ ref('int_as_of') }})
     {%- endif -%}
 {%- endmacro %}
 

@@ -15,11 +15,12 @@ from orchestration.settings import Settings, resolve_path
 
 
 def test_build_args_are_one_dbt_build() -> None:
-    assert dbt_build_args() == ["build"]
-    assert dbt_build_args(full_refresh=True) == ["build", "--full-refresh"]
+    plain = ["build", "--exclude-resource-type", "unit_test"]
+    assert dbt_build_args() == plain
+    assert dbt_build_args(full_refresh=True) == [*plain, "--full-refresh"]
     args = dbt_build_args(dbt_vars={"as_of": "2026-01-01 00:00:00"})
-    assert args[:2] == ["build", "--vars"]
-    assert json.loads(args[2]) == {"as_of": "2026-01-01 00:00:00"}
+    assert args[: len(plain) + 1] == [*plain, "--vars"]
+    assert json.loads(args[len(plain) + 1]) == {"as_of": "2026-01-01 00:00:00"}
 
 
 def test_definitions_load_with_landing_and_dbt_assets() -> None:

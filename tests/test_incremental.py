@@ -16,8 +16,11 @@ LEADS = 1_500
 SEED = 23
 BATCHES = 3
 INCREMENTAL_MODELS = (
+    "staging.base_marketing__activities",
+    "intermediate.int_leads_fit_scored",
     "intermediate.int_lead_activity_timeline",
     "intermediate.int_score_events_decayed",
+    "intermediate.int_lead_last_score_events",
     "intermediate.int_mql_episodes",
 )
 
@@ -66,6 +69,28 @@ def _dbt_run(root: Path) -> None:
     )
 
 
+SCOPED_TESTS = (  # one test of each incremental_test_scope (macros/test_scope.sql)
+    "unique_fct_lead_score_events_activity_id",
+    "unique_stg_marketing__activities_activity_id",
+)
+
+
+def _compiled_tests(root: Path, *extra: str) -> dict[str, str]:
+    """The SQL a build runs for SCOPED_TESTS against the warehouse as it is now (the tests
+    alone are built: they run, and pass)."""
+    from orchestration.settings import PROJECT_DIR
+
+    target = root / "compiled_tests"
+    shutil.rmtree(target, ignore_errors=True)
+    subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "build", "--quiet", "--target-path",
+         str(target), "--select", *SCOPED_TESTS, *extra],
+        cwd=PROJECT_DIR,
+        check=True,
+    )  # fmt: skip
+    return {name: next(target.rglob(f"{name}.sql")).read_text() for name in SCOPED_TESTS}
+
+
 def _touched_and_leads(warehouse: Path) -> tuple[int, int]:
     """Leads the build recomputed, and the lead ids it knew (the every-lead case)."""
     return query(
@@ -104,10 +129,22 @@ def batched_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object
                 build_all(settings, instance=instance)
             touched.append(_touched_and_leads(settings.warehouse))
         incremental = _snapshot(settings.warehouse)
+        incremental_tests = _compiled_tests(root)
+        every_row_tests = _compiled_tests(root, "--vars", "{test_every_row: true}")
         build_all(settings, instance=instance, full_refresh=True)
         full = _snapshot(settings.warehouse)
+        full_tests = _compiled_tests(root)
         touched.append(_touched_and_leads(settings.warehouse))
-    return {"incremental": incremental, "full": full, "touched": touched}
+    return {
+        "incremental": incremental,
+        "full": full,
+        "touched": touched,
+        "tests": {
+            "incremental": incremental_tests,
+            "every_row": every_row_tests,
+            "full": full_tests,
+        },
+    }
 
 
 def test_batched_incremental_builds_equal_a_full_refresh(batched_builds) -> None:
@@ -127,3 +164,18 @@ def test_later_batches_recompute_only_the_touched_leads(batched_builds) -> None:
     assert first == leads_first, "the first build computes every lead"
     assert later and all(0 < touched < leads / 2 for touched, leads in later), later
     assert refreshed == leads_all, "a full refresh computes every lead"
+
+
+def test_data_tests_of_an_incremental_build_look_at_its_rows_only(batched_builds) -> None:
+    incremental, full = batched_builds["tests"]["incremental"], batched_builds["tests"]["full"]
+    ledger, staged = SCOPED_TESTS
+    # After a daily batch: the ledger's key test reads the touched leads' rows, the staged
+    # activities' key test the rows of the activity ids loaded since the watermark.
+    assert "int_leads_touched" in incremental[ledger]
+    assert "previous_loaded_through" in incremental[staged]
+    assert "_loaded_at >" in incremental[staged]
+    # After a full refresh, or asked to (var test_every_row), every row.
+    for tests in (full, batched_builds["tests"]["every_row"]):
+        for name in SCOPED_TESTS:
+            assert "int_leads_touched" not in tests[name]
+            assert "previous_loaded_through" not in tests[name]

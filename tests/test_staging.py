@@ -48,6 +48,7 @@ def staged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         "--project-dir", str(PROJECT_DIR),
         "--target-path", str(root / "target"),
         "--log-path", str(root / "logs"),
+        "--exclude-resource-type", "unit_test",  # tests/test_dbt_unit_tests.py runs them
         "--select", "path:seeds", "path:models/staging",
         "path:tests/dbt/assert_staging_reconciles_with_raw.sql",
     ]  # fmt: skip

@@ -1,6 +1,8 @@
 {{ config(materialized='table') }}
 -- depends_on: {{ ref('int_lead_activity_timeline') }}
 -- depends_on: {{ ref('int_score_events_decayed') }}
+-- depends_on: {{ ref('int_leads_fit_scored') }}
+-- depends_on: {{ ref('int_lead_last_score_events') }}
 -- depends_on: {{ ref('int_mql_episodes') }}
 -- depends_on: {{ ref('fct_lead_score_events') }}
 -- depends_on: {{ ref('fct_mql_events') }}
@@ -10,7 +12,8 @@
 -- fingerprint this is. Built after every lead-keyed incremental model, so a build that fails
 -- before them leaves the previous watermark, and the next build redoes the leads.
 select
-    loaded_through,
-    as_of_at,
-    fingerprint
-from {{ ref('int_load_window') }}
+    int_load_window.loaded_through,
+    int_as_of.as_of_at,
+    int_load_window.fingerprint
+from {{ ref('int_load_window') }} as int_load_window
+cross join {{ ref('int_as_of') }} as int_as_of

@@ -38,10 +38,11 @@ new_opportunity_ids as (
 
 as_of_moves as (
     select
-        least(previous_as_of_at, as_of_at) as moved_from,
-        greatest(previous_as_of_at, as_of_at) as moved_to
+        least(load_window.previous_as_of_at, int_as_of.as_of_at) as moved_from,
+        greatest(load_window.previous_as_of_at, int_as_of.as_of_at) as moved_to
     from load_window
-    where previous_as_of_at <> as_of_at
+    cross join {{ ref('int_as_of') }} as int_as_of
+    where load_window.previous_as_of_at <> int_as_of.as_of_at
 ),
 
 changed_ids as (

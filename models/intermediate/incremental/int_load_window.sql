@@ -1,7 +1,8 @@
 {{ config(materialized='table') }}
 {%- set previous = previous_build_relation('int_build_watermark') %}
 -- The window of this build (one row): raw rows loaded after the previous build's watermark are
--- new, and the as-of time moved from the previous build's to this one's. recompute_all when
+-- new; previous_as_of_at is the as-of time the previous build scored at (this build's is
+-- int_as_of, downstream of staging, which reads this window). recompute_all when
 -- there is no previous build, on --full-refresh, or when the project (models, seeds, vars)
 -- changed since the previous build.
 with
@@ -36,7 +37,6 @@ previous_build as (
 this_build as (
     select
         max(loaded_at) as loaded_through,
-        {{ as_of_timestamp() }} as as_of_at,
         '{{ incremental_fingerprint() }}' as fingerprint
     from loads
 ),
@@ -44,7 +44,6 @@ this_build as (
 final as (
     select
         this_build.loaded_through,
-        this_build.as_of_at,
         this_build.fingerprint,
         previous_build.loaded_through as previous_loaded_through,
         previous_build.as_of_at as previous_as_of_at,

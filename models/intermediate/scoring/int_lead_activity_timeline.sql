@@ -10,7 +10,8 @@
 -- Each scored (marketing) activity with the lead's funnel position at that moment: its engagement
 -- epoch (recycles so far; a recycle resets engagement history) and whether the lead was blocked
 -- from becoming an MQL (in sales' hands, or ever disqualified). One ordered pass per lead over
--- activities and status changes together; no join of an event to every earlier event.
+-- activities and status changes together, the activities' columns carried along: no join of an
+-- event to every earlier event, and no join back to the activities.
 with
 
 int_activities_resolved as (
@@ -32,7 +33,13 @@ activity_events as (
         0 as is_status,
         0 as is_recycle,
         0 as is_disqualified,
-        0 as is_in_sales
+        0 as is_in_sales,
+        original_lead_id,
+        activity_type,
+        campaign_id,
+        category,
+        points,
+        is_high_intent
     from int_activities_resolved
     where not is_sales_touch
 ),
@@ -48,7 +55,13 @@ status_events as (
         1 as is_status,
         case when is_recycle then 1 else 0 end as is_recycle,
         case when is_disqualified then 1 else 0 end as is_disqualified,
-        case when is_in_sales then 1 else 0 end as is_in_sales
+        case when is_in_sales then 1 else 0 end as is_in_sales,
+        cast(null as {{ dbt.type_string() }}) as original_lead_id,
+        cast(null as {{ dbt.type_string() }}) as activity_type,
+        cast(null as {{ dbt.type_string() }}) as campaign_id,
+        cast(null as {{ dbt.type_string() }}) as category,
+        cast(null as double precision) as points,
+        cast(null as {{ dbt.type_boolean() }}) as is_high_intent
     from int_lead_status_changes_resolved
 ),
 
@@ -60,10 +73,7 @@ stream as (
 
 running as (
     select
-        lead_id,
-        event_id,
-        is_status,
-        is_in_sales,
+        *,
         sum(is_recycle) over lead_order as engagement_epoch,
         sum(is_status) over lead_order as status_sequence,
         max(is_disqualified) over lead_order as was_disqualified
@@ -77,11 +87,7 @@ running as (
 
 carried as (
     select
-        lead_id,
-        event_id,
-        is_status,
-        engagement_epoch,
-        was_disqualified,
+        *,
         max(case when is_status = 1 then is_in_sales end)
             over (partition by lead_id, status_sequence) as is_in_sales_now
     from running
@@ -89,23 +95,19 @@ carried as (
 
 final as (
     select
-        int_activities_resolved.activity_id,
-        int_activities_resolved.lead_id,
-        int_activities_resolved.original_lead_id,
-        int_activities_resolved.activity_type,
-        int_activities_resolved.occurred_at,
-        int_activities_resolved.campaign_id,
-        int_activities_resolved.category,
-        int_activities_resolved.points,
-        int_activities_resolved.is_high_intent,
-        carried.engagement_epoch,
-        (carried.was_disqualified = 1 or coalesce(carried.is_in_sales_now, 0) = 1)
-            as is_mql_blocked
-    from int_activities_resolved
-    inner join carried
-        on
-            int_activities_resolved.activity_id = carried.event_id
-            and carried.is_status = 0
+        event_id as activity_id,
+        lead_id,
+        original_lead_id,
+        activity_type,
+        event_at as occurred_at,
+        campaign_id,
+        category,
+        points,
+        is_high_intent,
+        engagement_epoch,
+        (was_disqualified = 1 or coalesce(is_in_sales_now, 0) = 1) as is_mql_blocked
+    from carried
+    where is_status = 0
 )
 
 select * from final

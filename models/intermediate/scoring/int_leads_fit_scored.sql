@@ -1,8 +1,20 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_touched_leads() }}"
+) }}
+-- depends_on: {{ ref('int_leads_touched') }}
+-- depends_on: {{ ref('int_load_window') }}
+-- Stored, not a view: the fit rules are matched once, not in every model and test that reads the
+-- scores; incremental by lead (macros/incremental.sql): a build re-scores the touched leads only
+-- (a changed lead record, merge or deletion touches its lead).
 -- Fit score per lead: the points of every fit rule its attributes match, clamped to [0, 100].
 with
 
 int_leads_resolved as (
     select * from {{ ref('int_leads_resolved') }}
+    where {{ is_touched_lead('lead_id') }}
 ),
 
 fit_rules as (

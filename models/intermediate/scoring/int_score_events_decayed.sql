@@ -80,58 +80,39 @@ anchored as (
     from blocked
 ),
 
--- Running sums over a total order (time, then activity id) so that the floating-point
--- summation order, and so every bit of the result, is the same on every build.
-running_rows as (
-    select
-        *,
-        {%- for category in categories %}
-        sum(case when category = '{{ category.name }}' then anchored_points else 0 end)
-            over block_order as row_running_{{ category.name }},
-        {%- endfor %}
-        max(case when is_high_intent then occurred_at end) over (
-            partition by lead_id, engagement_epoch
-            order by occurred_at
-            range between unbounded preceding and current row
-        ) as last_high_intent_at,
-        row_number() over block_order as position_in_block,
-        count(*) over (partition by lead_id, engagement_epoch, decay_block) as activities_in_block
-    from anchored
-    window block_order as (
-        partition by lead_id, engagement_epoch, decay_block
-        order by occurred_at, activity_id
-        rows between unbounded preceding and current row
-    )
-),
-
--- Activities at the same timestamp count for each other: each takes the sums of the last.
+-- Running sums per lead, epoch and block in time order. The frame is a range, so activities at
+-- the same timestamp count for each other (each takes the sums after all of them). The sums are
+-- of integers, so every bit is the same whatever order DuckDB adds them up in.
 running as (
     select
         *,
         {%- for category in categories %}
-        last_value(row_running_{{ category.name }}) over same_time
-            as running_{{ category.name }},
+        sum(case when category = '{{ category.name }}' then anchored_points else 0 end)
+            over block_time as running_{{ category.name }},
         {%- endfor %}
-        position_in_block = activities_in_block as is_last_in_block
-    from running_rows
-    window same_time as (
-        partition by lead_id, engagement_epoch, decay_block, occurred_at
-        order by activity_id
-        rows between unbounded preceding and unbounded following
+        max(case when is_high_intent then occurred_at end)
+            over block_time as block_last_high_intent_at
+    from anchored
+    window block_time as (
+        partition by lead_id, engagement_epoch, decay_block
+        order by occurred_at
+        range between unbounded preceding and current row
     )
 ),
 
+-- Each block's totals, carried into the next block (an aggregate, not another window).
 block_totals as (
     select
         lead_id,
         engagement_epoch,
         decay_block,
         {%- for category in categories %}
-        row_running_{{ category.name }} as total_{{ category.name }},
+        sum(case when category = '{{ category.name }}' then anchored_points else 0 end)
+            as total_{{ category.name }},
         {%- endfor %}
-        activities_in_block
-    from running
-    where is_last_in_block
+        max(case when is_high_intent then occurred_at end) as block_last_high_intent_at
+    from anchored
+    group by lead_id, engagement_epoch, decay_block
 ),
 
 decayed as (
@@ -150,7 +131,13 @@ decayed as (
             0
         ) as {{ category.name }}_decayed_total,
         {%- endfor %}
-        int_leads_fit_scored.fit_score
+        int_leads_fit_scored.fit_score,
+        -- The last high-intent action of the epoch up to the event: in this block, else in the
+        -- previous one. One further back is over 48 half-lives old, beyond every recency
+        -- window (a test on mql_definitions holds the windows to one block).
+        coalesce(
+            running.block_last_high_intent_at, previous_block.block_last_high_intent_at
+        ) as last_high_intent_at
     from running
     inner join int_leads_fit_scored
         on running.lead_id = int_leads_fit_scored.lead_id

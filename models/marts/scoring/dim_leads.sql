@@ -17,10 +17,6 @@ int_leads_fit_scored as (
     select * from {{ ref('int_leads_fit_scored') }}
 ),
 
-int_score_events_decayed as (
-    select * from {{ ref('int_score_events_decayed') }}
-),
-
 int_lead_status_changes_resolved as (
     select * from {{ ref('int_lead_status_changes_resolved') }}
 ),
@@ -64,13 +60,7 @@ current_status as (
 -- that event every category total only decays, so it is that event's totals times
 -- 0.5 ^ ((as_of - t) / half_life). No aggregation of floats: the same bits on every build.
 last_events as (
-    select
-        *,
-        row_number() over (
-            partition by lead_id
-            order by occurred_at desc, activity_id desc
-        ) as recency_rank
-    from int_score_events_decayed
+    select * from {{ ref('int_lead_last_score_events') }}
 ),
 
 decay_to_as_of as (
@@ -89,9 +79,7 @@ decay_to_as_of as (
     cross join scoring_parameters
     left join current_status
         on last_events.lead_id = current_status.lead_id
-    where
-        last_events.recency_rank = 1
-        and last_events.engagement_epoch = coalesce(current_status.current_epoch, 0)
+    where last_events.engagement_epoch = coalesce(current_status.current_epoch, 0)
 ),
 
 current_engagement as (

@@ -33,14 +33,14 @@ renamed as (
 checked as (
     select
         *,
-        {{ surrogate_key(content_columns) }} as _row_hash,
         {{ dq_check_columns(checks) }}
     from renamed
 ),
 
 resolved as (
     {{ dq_resolve_versions(
-        'checked', key_columns=['account_id'], version_columns=['_loaded_at']
+        'checked', key_columns=['account_id'], version_columns=['_loaded_at'],
+        content_columns=content_columns
     ) }}
 ),
 

@@ -50,14 +50,14 @@ checked as (
     select
         *,
         {{ surrogate_key(['lead_id', 'status', 'status_changed_at']) }} as status_change_id,
-        {{ surrogate_key(content_columns) }} as _row_hash,
         {{ dq_check_columns(checks) }}
     from enriched
 ),
 
 resolved as (
     {{ dq_resolve_versions(
-        'checked', key_columns=['lead_id', 'status_changed_at', 'status'], version_columns=[]
+        'checked', key_columns=['lead_id', 'status_changed_at', 'status'], version_columns=[],
+        content_columns=content_columns
     ) }}
 ),
 

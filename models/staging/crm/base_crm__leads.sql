@@ -81,13 +81,15 @@ enriched as (
 checked as (
     select
         *,
-        {{ surrogate_key(content_columns) }} as _row_hash,
         {{ dq_check_columns(checks) }}
     from enriched
 ),
 
 resolved as (
-    {{ dq_resolve_versions('checked', key_columns=['lead_id'], version_columns=['updated_at']) }}
+    {{ dq_resolve_versions(
+        'checked', key_columns=['lead_id'], version_columns=['updated_at'],
+        content_columns=content_columns
+    ) }}
 ),
 
 final as (

@@ -35,7 +35,6 @@ checked as (
         *,
         {{ surrogate_key(['opportunity_id', 'stage_name', 'stage_changed_at']) }}
             as stage_change_id,
-        {{ surrogate_key(content_columns) }} as _row_hash,
         {{ dq_check_columns(checks) }}
     from renamed
 ),
@@ -45,6 +44,7 @@ resolved as (
         'checked',
         key_columns=['opportunity_id', 'stage_changed_at', 'stage_name'],
         version_columns=[],
+        content_columns=content_columns
     ) }}
 ),
 

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+-- A table, not the staging default view: the merge-chain resolution runs once, not in every
+-- model and test downstream (a million leads reach it through a dozen of them).
 -- The good rows of base_crm__leads (every data-quality rule passed, the latest version of each
 -- lead), with each lead's merge chain followed to the surviving lead. Merged leads stay here:
 -- surviving_lead_id says where they went.
@@ -15,8 +18,16 @@ current_leads as (
         and not _is_superseded
 ),
 
+-- The chain is followed over the two pointer columns only: five self-joins of narrow rows.
+merge_pointers as (
+    select
+        lead_id,
+        merged_into_lead_id
+    from current_leads
+),
+
 merge_chains as (
-    {{ resolve_merge_chain('current_leads', 'lead_id', 'merged_into_lead_id', max_hops=5) }}
+    {{ resolve_merge_chain('merge_pointers', 'lead_id', 'merged_into_lead_id', max_hops=5) }}
 ),
 
 final as (

@@ -34,14 +34,14 @@ checked as (
     select
         *,
         {{ surrogate_key(['campaign_id', 'spend_date']) }} as campaign_spend_id,
-        {{ surrogate_key(content_columns) }} as _row_hash,
         {{ dq_check_columns(checks) }}
     from renamed
 ),
 
 resolved as (
     {{ dq_resolve_versions(
-        'checked', key_columns=['campaign_id', 'spend_date'], version_columns=['_loaded_at']
+        'checked', key_columns=['campaign_id', 'spend_date'], version_columns=['_loaded_at'],
+        content_columns=content_columns
     ) }}
 ),
 

@@ -45,14 +45,14 @@ enriched as (
 checked as (
     select
         *,
-        {{ surrogate_key(content_columns) }} as _row_hash,
         {{ dq_check_columns(checks) }}
     from enriched
 ),
 
 resolved as (
     {{ dq_resolve_versions(
-        'checked', key_columns=['campaign_id'], version_columns=['_loaded_at']
+        'checked', key_columns=['campaign_id'], version_columns=['_loaded_at'],
+        content_columns=content_columns
     ) }}
 ),
 
