@@ -118,3 +118,37 @@
         select 1
     {%- endif -%}
 {%- endmacro %}
+
+{#- The lead records whose rows a build re-checks in the lead-keyed quality models
+    (int_activities_checked): the touched leads, and every lead merged into a touched lead (its
+    rows are checked against the surviving lead's record). -#}
+{% macro touched_original_leads() -%}
+    select lead_id from {{ ref('int_leads_touched') }}
+    union
+    select lead_id
+    from {{ ref('int_leads_checked') }}
+    where surviving_lead_id in (select lead_id from {{ ref('int_leads_touched') }})
+{%- endmacro %}
+
+{#- A predicate: true for the rows of the lead records this build re-checks (every row when the
+    model is built in full). `original_lead_column` holds the lead id as recorded. -#}
+{% macro is_touched_original_lead(original_lead_column) -%}
+    {%- if is_lead_incremental() -%}
+        {{ original_lead_column }} in ({{ touched_original_leads() }})
+    {%- else -%}
+        (1 = 1)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The pre-hook of a model keyed by the lead as recorded: deletes the rows of the lead records
+    this build re-checks (all rows when the window says every lead must be recomputed). -#}
+{% macro delete_touched_original_leads(original_lead_column) -%}
+    {%- if is_lead_incremental() -%}
+        delete from {{ this }}
+        where
+            {{ original_lead_column }} in ({{ touched_original_leads() }})
+            or (select recompute_all from {{ ref('int_load_window') }})
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}

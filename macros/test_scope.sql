@@ -30,10 +30,13 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The project node (model) built into `relation`, or none. -#}
+{#- The model the test being compiled reads as `relation`, or none: looked up among the test's
+    own dependencies (one or two nodes), not the whole graph, since every test calls this. -#}
 {% macro node_of_relation(relation) -%}
-    {%- for node in (graph.get('nodes') or {}).values() -%}
-        {%- if node.resource_type == 'model' and node.package_name == project_name
+    {%- set nodes = graph.get('nodes') or {} -%}
+    {%- for unique_id in (model.depends_on or {}).get('nodes', []) -%}
+        {%- set node = nodes.get(unique_id) -%}
+        {%- if node and node.resource_type == 'model' and node.package_name == project_name
             and (node.alias or node.name) | lower == (relation.identifier or '') | lower
             and node.schema | lower == (relation.schema or '') | lower -%}
             {{ return(node) }}

@@ -16,7 +16,9 @@ LEADS = 1_500
 SEED = 23
 BATCHES = 3
 INCREMENTAL_MODELS = (
+    "staging.base_crm__leads",
     "staging.base_marketing__activities",
+    "intermediate.int_activities_checked",
     "intermediate.int_leads_fit_scored",
     "intermediate.int_lead_activity_timeline",
     "intermediate.int_score_events_decayed",

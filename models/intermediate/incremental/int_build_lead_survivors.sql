@@ -2,6 +2,7 @@
 -- depends_on: {{ ref('int_lead_activity_timeline') }}
 -- depends_on: {{ ref('int_score_events_decayed') }}
 -- depends_on: {{ ref('int_leads_fit_scored') }}
+-- depends_on: {{ ref('int_activities_checked') }}
 -- depends_on: {{ ref('int_lead_last_score_events') }}
 -- depends_on: {{ ref('int_mql_episodes') }}
 -- depends_on: {{ ref('fct_lead_score_events') }}
