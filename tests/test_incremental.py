@@ -17,6 +17,7 @@ SEED = 23
 BATCHES = 3
 INCREMENTAL_MODELS = (
     "staging.base_crm__leads",
+    "staging.base_crm__lead_status_history",
     "staging.base_marketing__activities",
     "intermediate.int_activities_checked",
     "intermediate.int_leads_fit_scored",
