@@ -53,6 +53,8 @@ positioned as (
     select
         int_lead_activity_timeline.*,
         scoring_parameters.half_life_days,
+        scoring_parameters.fit_weight,
+        scoring_parameters.engagement_weight,
         least(scoring_parameters.decay_block_half_lives, {{ max_block }})
         * scoring_parameters.half_life_days as block_days,
         {{ epoch_seconds('int_lead_activity_timeline.occurred_at') }} / 86400.0 as t_days
@@ -68,23 +70,9 @@ blocked as (
     from positioned
 ),
 
--- Only the columns the windows need and the ledger keeps: the window operator holds every
--- column of every row (twenty million at a million leads), so the parameters join again below.
 anchored as (
     select
-        activity_id,
-        lead_id,
-        original_lead_id,
-        activity_type,
-        occurred_at,
-        campaign_id,
-        category,
-        points,
-        is_high_intent,
-        engagement_epoch,
-        is_mql_blocked,
-        decay_block,
-        block_offset_days,
+        *,
         cast(
             round(points * power(2.0, block_offset_days / half_life_days + {{ scale_bits }}))
             as decimal(38, 0)
@@ -132,26 +120,17 @@ decayed as (
         running.*,
         {%- for category in categories %}
         cast(running.running_{{ category.name }} as double precision)
-        * power(
-            2.0, -running.block_offset_days / scoring_parameters.half_life_days - {{ scale_bits }}
-        )
+        * power(2.0, -running.block_offset_days / running.half_life_days - {{ scale_bits }})
         + coalesce(
             cast(previous_block.total_{{ category.name }} as double precision)
             * power(
                 2.0,
-                -(
-                    running.block_offset_days
-                    + least(scoring_parameters.decay_block_half_lives, {{ max_block }})
-                    * scoring_parameters.half_life_days
-                )
-                / scoring_parameters.half_life_days
+                -(running.block_offset_days + running.block_days) / running.half_life_days
                 - {{ scale_bits }}
             ),
             0
         ) as {{ category.name }}_decayed_total,
         {%- endfor %}
-        scoring_parameters.fit_weight,
-        scoring_parameters.engagement_weight,
         int_leads_fit_scored.fit_score,
         -- The last high-intent action of the epoch up to the event: in this block, else in the
         -- previous one. One further back is over 48 half-lives old, beyond every recency
@@ -160,7 +139,6 @@ decayed as (
             running.block_last_high_intent_at, previous_block.block_last_high_intent_at
         ) as last_high_intent_at
     from running
-    cross join scoring_parameters
     inner join int_leads_fit_scored
         on running.lead_id = int_leads_fit_scored.lead_id
     -- ST11 is silenced below: the per-category columns use it; lint renders no categories.
