@@ -64,17 +64,23 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The pre-hook of a lead-keyed incremental model: deletes the rows of the touched leads (all
-    rows when the window says every lead must be recomputed). -#}
-{% macro delete_touched_leads(lead_column='lead_id') -%}
+{#- The pre-hook of every incremental model here: deletes the rows `condition` names, the rows
+    this build recomputes (all rows when the window says everything must be recomputed); a no-op
+    when the model is built in full. -#}
+{% macro delete_recomputed_rows(condition) -%}
     {%- if is_lead_incremental() -%}
         delete from {{ this }}
         where
-            {{ lead_column }} in (select lead_id from {{ ref('int_leads_touched') }})
+            {{ condition }}
             or (select recompute_all from {{ ref('int_load_window') }})
     {%- else -%}
         select 1
     {%- endif -%}
+{%- endmacro %}
+
+{#- The pre-hook of a lead-keyed incremental model: deletes the rows of the touched leads. -#}
+{% macro delete_touched_leads(lead_column='lead_id') -%}
+    {{ delete_recomputed_rows(is_touched_lead(lead_column)) }}
 {%- endmacro %}
 
 {#- Key-incremental staging (base_marketing__activities): a build re-stages only the raw rows
@@ -105,18 +111,11 @@
 {%- endmacro %}
 
 {#- The pre-hook of a key-incremental staging model: deletes the staged rows of the keys loaded
-    since the watermark (all rows when the window says recompute_all). -#}
+    since the watermark. -#}
 {% macro delete_keys_loaded_since_watermark(source_relation, key_column, key_expression) -%}
-    {%- if is_lead_incremental() -%}
-        delete from {{ this }}
-        where
-            {{ key_column }} in (
-                {{ keys_loaded_since_watermark(source_relation, key_expression) }}
-            )
-            or (select recompute_all from {{ ref('int_load_window') }})
-    {%- else -%}
-        select 1
-    {%- endif -%}
+    {{ delete_recomputed_rows(
+        key_column ~ ' in (' ~ keys_loaded_since_watermark(source_relation, key_expression) ~ ')'
+    ) }}
 {%- endmacro %}
 
 {#- The lead records whose rows a build re-checks in the lead-keyed quality models
@@ -141,14 +140,7 @@
 {%- endmacro %}
 
 {#- The pre-hook of a model keyed by the lead as recorded: deletes the rows of the lead records
-    this build re-checks (all rows when the window says every lead must be recomputed). -#}
+    this build re-checks. -#}
 {% macro delete_touched_original_leads(original_lead_column) -%}
-    {%- if is_lead_incremental() -%}
-        delete from {{ this }}
-        where
-            {{ original_lead_column }} in ({{ touched_original_leads() }})
-            or (select recompute_all from {{ ref('int_load_window') }})
-    {%- else -%}
-        select 1
-    {%- endif -%}
+    {{ delete_recomputed_rows(is_touched_original_lead(original_lead_column)) }}
 {%- endmacro %}
