@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,26 @@ os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
 E2E_LEADS = 20_000
 E2E_SEED = 7
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def run_dbt(warehouse: Path, root: Path, *args: str) -> subprocess.CompletedProcess:
+    """One dbt command of this project against `warehouse`, with its target and logs in `root`
+    (never the project's own), output captured."""
+    env = {
+        **os.environ,
+        "FUNNEL_WAREHOUSE": str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    }
+    command = [
+        str(Path(sys.executable).parent / "dbt"),
+        *args,
+        "--profiles-dir", str(PROJECT_DIR),
+        "--project-dir", str(PROJECT_DIR),
+        "--target-path", str(root / "target"),
+        "--log-path", str(root / "logs"),
+    ]  # fmt: skip
+    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 
 @pytest.fixture(scope="session")

@@ -9,14 +9,11 @@ their inputs.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from orchestration.dbt_project import dbt_build_args
+from conftest import run_dbt
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from orchestration.dbt_project import dbt_build_args
 
 
 def test_scheduled_builds_leave_unit_tests_out() -> None:
@@ -26,21 +23,7 @@ def test_scheduled_builds_leave_unit_tests_out() -> None:
 
 def test_every_dbt_unit_test_passes(built_warehouse: dict[str, Path]) -> None:
     root = built_warehouse["root"] / "unit_tests"
-    env = {
-        **os.environ,
-        "FUNNEL_WAREHOUSE": str(built_warehouse["warehouse"]),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-    }
-    command = [
-        str(Path(sys.executable).parent / "dbt"),
-        "test",
-        "--profiles-dir", str(PROJECT_DIR),
-        "--project-dir", str(PROJECT_DIR),
-        "--target-path", str(root / "target"),
-        "--log-path", str(root / "logs"),
-        "--select", "test_type:unit",
-    ]  # fmt: skip
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    result = run_dbt(built_warehouse["warehouse"], root, "test", "--select", "test_type:unit")
     assert result.returncode == 0, result.stdout[-4000:]
 
     manifest = json.loads((root / "target" / "manifest.json").read_text())

@@ -4,16 +4,12 @@ chain injected after a build fails the matching dbt test, with the offending key
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import query
-
-from orchestration.settings import PROJECT_DIR
+from conftest import query, run_dbt
 
 # generator kind -> (quarantine table, reason codes that may catch it)
 QUARANTINED = {
@@ -99,22 +95,7 @@ def test_reconciliation_holds_on_dirty_data(dirty_build) -> None:
 
 
 def _dbt_test(warehouse: Path, root: Path, select: list[str]) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "FUNNEL_WAREHOUSE": str(warehouse),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-    }
-    command = [
-        str(Path(sys.executable).parent / "dbt"),
-        "test",
-        "--profiles-dir", str(PROJECT_DIR),
-        "--project-dir", str(PROJECT_DIR),
-        "--target-path", str(root / "target"),
-        "--log-path", str(root / "logs"),
-        "--store-failures",
-        "--select", *select,
-    ]  # fmt: skip
-    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    return run_dbt(warehouse, root, "test", "--store-failures", "--select", *select)
 
 
 def test_broken_chains_injected_after_the_build_fail_their_tests(

@@ -4,20 +4,17 @@ merge-chain resolution give the values worked out by hand."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import query
+from conftest import PROJECT_DIR, query, run_dbt
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 
 from staging_fixture import EXPECTED, build  # noqa: E402
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 SOURCES = {
     "leads": ("crm", "stg_crm__leads"),
     "lead_status_history": ("crm", "stg_crm__lead_status_history"),
@@ -36,23 +33,12 @@ def staged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("staging")
     warehouse = root / "fixture.duckdb"  # not staging.duckdb: a catalog named like a schema
     build(str(warehouse))
-    env = {
-        **os.environ,
-        "FUNNEL_WAREHOUSE": str(warehouse),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-    }
-    command = [
-        str(Path(sys.executable).parent / "dbt"),
-        "build",
-        "--profiles-dir", str(PROJECT_DIR),
-        "--project-dir", str(PROJECT_DIR),
-        "--target-path", str(root / "target"),
-        "--log-path", str(root / "logs"),
+    result = run_dbt(
+        warehouse, root, "build",
         "--exclude-resource-type", "unit_test",  # tests/test_dbt_unit_tests.py runs them
         "--select", "path:seeds", "path:models/staging",
         "path:tests/dbt/assert_staging_reconciles_with_raw.sql",
-    ]  # fmt: skip
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:]
     yield warehouse
 
