@@ -1,6 +1,6 @@
 """Benchmark of the demo-data generator: elapsed time, rows per table and peak memory.
 
-    .venv/bin/python bench/bench_generate.py [--leads N] [--out DIR] [--keep]
+    .venv/bin/python bench/bench_generate.py [--leads N] [--out DIR] [--keep] [--part-size P]
 
 The budget is one million leads (about twenty million activities) as parquet in under two
 minutes on a two-core machine; the output goes to a temporary directory under bench/out/ that
@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     parser.add_argument("--out", type=Path, default=None, help="default: a temp dir in bench/out")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    parser.add_argument(
+        "--part-size", type=int, default=1_000_000, help="leads generated at a time (memory)"
+    )
     args = parser.parse_args(argv)
 
     if args.out is None:
@@ -39,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         out = args.out
     try:
         started = time.perf_counter()
-        manifest = generate(args.leads, args.seed, out, file_format=args.format)
+        manifest = generate(
+            args.leads, args.seed, out, file_format=args.format, part_size=args.part_size
+        )
         elapsed = time.perf_counter() - started
         peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB on Linux
         size_gb = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 1024**3

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -74,13 +74,46 @@ class Delivery:
     final: pa.Table  # the latest version of every record, as batches=1 delivers it
 
 
+ID_PREFIX = {
+    "lead": LEAD_ID[0],
+    "activity": ACTIVITY_ID[0],
+    "opportunity": OPPORTUNITY_ID[0],
+    "campaign": CAMPAIGN_ID[0],
+    "account": ACCOUNT_ID[0],
+}
+
+
 @dataclass(frozen=True)
 class IdFormat:
+    """Digits of each kind of id, and (for the parts of a large run) the number each kind
+    counts on from, so that the ids of every part are distinct."""
+
     lead: int
     activity: int
     opportunity: int
     campaign: int
     account: int
+    base: dict[str, int] = field(default_factory=dict)
+
+    def ids(self, kind: str, number: np.ndarray) -> pa.Array:
+        """Ids of 1-based ``number`` (null where number <= 0), counted on from the base."""
+        number = np.asarray(number, dtype=np.int64)
+        base = self.base.get(kind, 0)
+        if base:
+            number = np.where(number > 0, number + base, 0)
+        return ids(ID_PREFIX[kind], number, getattr(self, kind))
+
+
+@dataclass(frozen=True)
+class _Part:
+    """What one part of a run leaves behind once its files are written."""
+
+    files: dict[str, int]
+    summary: dict[str, Any]
+    counts: dict[str, int]  # lead, activity, opportunity and account numbers it used
+    campaigns: Campaigns
+    final: dict[str, pa.Table]  # for the dirty rows (single-part runs only)
+    fmt: IdFormat
 
 
 def generate(
@@ -93,14 +126,27 @@ def generate(
     file_format: str = "parquet",
     start: str = "2024-01-01",
     end: str = "2026-06-30",
+    part_size: int | None = None,
 ) -> dict:
-    """Write the demo landing zone and its manifest; return the manifest."""
+    """Write the demo landing zone and its manifest; return the manifest.
+
+    ``part_size`` bounds memory: more leads than that are made as independent parts of at
+    most ``part_size`` leads each (own random streams, own accounts, ids counted on from the
+    previous part's), written as ``batch_NNNN.part_PPPP.<format>``. Campaigns are shared:
+    every part runs the same flights and adds its leads' spend to them. About 2.5 GiB of
+    memory per million leads in a part.
+    """
     if n_leads < 1:
         raise ValueError("n_leads must be at least 1")
     if batches < 1:
         raise ValueError("batches must be at least 1")
     if file_format not in ("parquet", "csv"):
         raise ValueError(f"file_format must be 'parquet' or 'csv', not {file_format!r}")
+    if part_size is not None and part_size < 1:
+        raise ValueError("part_size must be at least 1")
+    sizes = _part_sizes(n_leads, part_size)
+    if dirty and len(sizes) > 1:
+        raise ValueError("dirty rows are written for single-part runs only; raise part_size")
     start_s = parse_ts(start) // DAY * DAY
     end_s = parse_ts(end) // DAY * DAY + DAY - 1  # the whole last day
     if end_s - start_s < batches * DAY:
@@ -112,44 +158,50 @@ def generate(
         # Landing files are immutable deliveries: rewriting them (or leaving stale batches of
         # an earlier run beside new ones) would corrupt what a loader has already seen.
         raise FileExistsError(f"{out_dir} already holds landing data; remove it first")
-    rngs = [np.random.Generator(np.random.PCG64(s)) for s in np.random.SeedSequence(seed).spawn(6)]
-    people_rng, funnel_rng, deals_rng, campaign_rng, batch_rng, dirty_rng = rngs
 
-    people, accounts = make_people(people_rng, n_leads, start_s, end_s)
-    funnel = run_funnel(funnel_rng, people, end_s)
-    sources = [text for text, _channel in lead_source_vocabulary()]
-    opportunities = make_opportunities(
-        deals_rng, people, funnel.conversions, accounts.employee_count, sources, start_s, end_s
-    )
-    campaigns = make_campaigns(campaign_rng, people, start_s, end_s)
-
-    n_activities = funnel.activities["t"].size
-    # Widths leave room for the ids of dirty rows, so clean and dirty ids look alike.
-    fmt = IdFormat(
-        lead=id_width(LEAD_ID[1], _with_room(n_leads)),
-        activity=id_width(ACTIVITY_ID[1], _with_room(n_activities)),
-        opportunity=id_width(OPPORTUNITY_ID[1], _with_room(opportunities.n)),
-        campaign=id_width(CAMPAIGN_ID[1], len(campaigns.name)),
-        account=id_width(ACCOUNT_ID[1], accounts.n),
-    )
-    day_of_end = end_s // DAY
-
-    def batch_of(seconds: np.ndarray) -> np.ndarray:
-        return np.clip(batches - (day_of_end - seconds // DAY), 1, batches).astype(np.int16)
-
-    deliveries = {
-        "leads": _leads(people, sources, fmt, batch_of),
-        "activities": _activities(
-            funnel, people, campaigns, fmt, batch_of, campaign_rng, batch_rng, batches, day_of_end
-        ),
-        "lead_status_history": _statuses(funnel, fmt, batch_of),
-        "opportunities": _opportunities(opportunities, fmt, batch_of),
-        "opportunity_stage_history": _stage_history(opportunities, fmt, batch_of),
-        "campaigns": _campaigns(campaigns, fmt),
-        "campaign_spend": _spend(campaigns, fmt, batch_of),
-        "accounts": _accounts(accounts, fmt),
-    }
-    files = _write_deliveries(deliveries, out_dir, batches, file_format)
+    run = _Run(start_s, end_s, batches, file_format, out_dir)
+    dirty_rows = None
+    if len(sizes) == 1:
+        rngs = _rngs(np.random.SeedSequence(seed))
+        part = run.part(n_leads, rngs, None, None)
+        files, summary = dict(part.files), part.summary
+        if dirty:
+            dirty_rows = write_dirty(rngs[5], out_dir, part.final, part.campaigns, part.fmt, files)
+    else:
+        fixed = IdFormat(
+            lead=id_width(LEAD_ID[1], _with_room(n_leads)),
+            activity=id_width(ACTIVITY_ID[1], _with_room(MAX_ACTIVITIES_PER_LEAD * n_leads)),
+            opportunity=id_width(OPPORTUNITY_ID[1], _with_room(n_leads)),
+            campaign=CAMPAIGN_ID[1],  # about fifty, shared by the parts
+            account=id_width(ACCOUNT_ID[1], sum(_n_accounts(n) for n in sizes)),
+        )
+        # One campaign plan for all parts (its own stream: no part is numbered len(sizes)).
+        campaign_seed = np.random.SeedSequence([seed, len(sizes)])
+        files, summaries, campaigns = {}, [], None
+        base = {"lead": 0, "activity": 0, "opportunity": 0, "account": 0}
+        for p, size in enumerate(sizes):
+            rngs = _rngs(np.random.SeedSequence([seed, p]))
+            fmt = replace(fixed, base=dict(base))
+            part = run.part(size, rngs, fmt, np.random.Generator(np.random.PCG64(campaign_seed)), p)
+            files.update(part.files)
+            summaries.append(part.summary)
+            base = {kind: base[kind] + part.counts[kind] for kind in base}
+            if campaigns is None:
+                campaigns = part.campaigns
+            else:  # the same flights and days: add this part's spend
+                if not np.array_equal(campaigns.spend_day, part.campaigns.spend_day):
+                    raise AssertionError("the parts' campaign flights differ")
+                np.add(
+                    campaigns.spend_amount, part.campaigns.spend_amount, out=campaigns.spend_amount
+                )
+            del part
+        assert campaigns is not None
+        shared = {
+            "campaigns": _campaigns(campaigns, fixed),
+            "campaign_spend": _spend(campaigns, fixed, run.batch_of),
+        }
+        files.update(_write_deliveries(shared, out_dir, batches, file_format))
+        summary = _sum_summaries(summaries)
     manifest: dict[str, Any] = {
         "generator": "orchestration.generator",
         "seed": seed,
@@ -159,17 +211,11 @@ def generate(
         "batches": batches,
         "file_format": file_format,
         "dirty": dirty,
-        "expected_funnel": _funnel_summary(funnel, opportunities),
+        "parts": len(sizes),
+        "expected_funnel": summary,
     }
-    if dirty:
-        manifest["dirty_rows"] = write_dirty(
-            dirty_rng,
-            out_dir,
-            {name: d.final for name, d in deliveries.items()},
-            campaigns,
-            fmt,
-            files,
-        )
+    if dirty_rows is not None:
+        manifest["dirty_rows"] = dirty_rows
     manifest["files"] = dict(sorted(files.items()))
     manifest["rows"] = {
         name: sum(count for path, count in files.items() if path.startswith(f"{name}/"))
@@ -179,14 +225,131 @@ def generate(
     return manifest
 
 
+MAX_ACTIVITIES_PER_LEAD = 40  # room for the activity ids of a multi-part run
+
+
+def _rngs(seed: np.random.SeedSequence) -> list[np.random.Generator]:
+    """people, funnel, deals, campaign, batch and dirty streams"""
+    return [np.random.Generator(np.random.PCG64(s)) for s in seed.spawn(6)]
+
+
+def _part_sizes(n_leads: int, part_size: int | None) -> list[int]:
+    if part_size is None or n_leads <= part_size:
+        return [n_leads]
+    full, rest = divmod(n_leads, part_size)
+    return [part_size] * full + ([rest] if rest else [])
+
+
+def _n_accounts(n_leads: int) -> int:
+    return max(20, n_leads // 6)  # as make_people makes them
+
+
+@dataclass(frozen=True)
+class _Run:
+    start_s: int
+    end_s: int
+    batches: int
+    file_format: str
+    out_dir: Path
+
+    def batch_of(self, seconds: np.ndarray) -> np.ndarray:
+        day_of_end = self.end_s // DAY
+        return np.clip(self.batches - (day_of_end - seconds // DAY), 1, self.batches).astype(
+            np.int16
+        )
+
+    def part(
+        self,
+        n_leads: int,
+        rngs: list[np.random.Generator],
+        fmt: IdFormat | None,
+        campaign_plan_rng: np.random.Generator | None,
+        number: int | None = None,
+    ) -> _Part:
+        """Make and write one part. With ``fmt`` None the widths fit this part exactly and
+        the campaigns and their spend are written with it (a single-part run)."""
+        people_rng, funnel_rng, deals_rng, campaign_rng, batch_rng, _dirty_rng = rngs
+        start_s, end_s = self.start_s, self.end_s
+        people, accounts = make_people(people_rng, n_leads, start_s, end_s)
+        funnel = run_funnel(funnel_rng, people, end_s)
+        sources = [text for text, _channel in lead_source_vocabulary()]
+        opportunities = make_opportunities(
+            deals_rng, people, funnel.conversions, accounts.employee_count, sources, start_s, end_s
+        )
+        campaigns = make_campaigns(campaign_plan_rng or campaign_rng, people, start_s, end_s)
+        n_activities = funnel.activities["t"].size
+        if fmt is None:
+            # Widths leave room for the ids of dirty rows, so clean and dirty ids look alike.
+            fmt = IdFormat(
+                lead=id_width(LEAD_ID[1], _with_room(n_leads)),
+                activity=id_width(ACTIVITY_ID[1], _with_room(n_activities)),
+                opportunity=id_width(OPPORTUNITY_ID[1], _with_room(opportunities.n)),
+                campaign=id_width(CAMPAIGN_ID[1], len(campaigns.name)),
+                account=id_width(ACCOUNT_ID[1], accounts.n),
+            )
+        deliveries = {
+            "leads": _leads(people, sources, fmt, self.batch_of),
+            "activities": _activities(
+                funnel,
+                people,
+                campaigns,
+                fmt,
+                self.batch_of,
+                campaign_rng,
+                batch_rng,
+                self.batches,
+                end_s // DAY,
+            ),
+            "lead_status_history": _statuses(funnel, fmt, self.batch_of),
+            "opportunities": _opportunities(opportunities, fmt, self.batch_of),
+            "opportunity_stage_history": _stage_history(opportunities, fmt, self.batch_of),
+            "accounts": _accounts(accounts, fmt),
+        }
+        if number is None:
+            deliveries["campaigns"] = _campaigns(campaigns, fmt)
+            deliveries["campaign_spend"] = _spend(campaigns, fmt, self.batch_of)
+        files = _write_deliveries(deliveries, self.out_dir, self.batches, self.file_format, number)
+        return _Part(
+            files=files,
+            summary=_funnel_summary(funnel, opportunities),
+            counts={
+                "lead": n_leads,
+                "activity": n_activities,
+                "opportunity": opportunities.n,
+                "account": accounts.n,
+            },
+            campaigns=campaigns,
+            final={name: d.final for name, d in deliveries.items()} if number is None else {},
+            fmt=fmt,
+        )
+
+
+def _sum_summaries(summaries: list[dict[str, Any]]) -> dict[str, Any]:
+    """The parts' funnel summaries added up, key by key."""
+    total: dict[str, Any] = {}
+    for key, value in summaries[0].items():
+        if isinstance(value, dict):
+            total[key] = _sum_summaries([s[key] for s in summaries])
+        elif isinstance(value, int):
+            total[key] = sum(s[key] for s in summaries)
+        else:
+            total[key] = value
+    return total
+
+
 def _with_room(count: int) -> int:
     return count + count // 100 + 2_000
 
 
 def _write_deliveries(
-    deliveries: dict[str, Delivery], out_dir: Path, batches: int, file_format: str
+    deliveries: dict[str, Delivery],
+    out_dir: Path,
+    batches: int,
+    file_format: str,
+    part: int | None = None,
 ) -> dict[str, int]:
     files: dict[str, int] = {}
+    suffix = "" if part is None else f".part_{part:04d}"
     for name, delivery in deliveries.items():
         bounds = np.searchsorted(delivery.batch, np.arange(1, batches + 2))
         for k in range(1, batches + 1):
@@ -194,8 +357,8 @@ def _write_deliveries(
             if hi == lo and not (k == 1 and delivery.data.num_rows == 0):
                 continue
             # batch_NNNN also for one batch, so that dirty_NNNN deliveries sort (and load) after
-            # the clean data they collide with.
-            rel = f"{name}/batch_{k:04d}.{file_format}"
+            # the clean data they collide with; the parts of a batch sort together.
+            rel = f"{name}/batch_{k:04d}{suffix}.{file_format}"
             write(delivery.data.slice(lo, hi - lo), out_dir / rel, file_format)
             files[rel] = hi - lo
     return files
@@ -215,10 +378,10 @@ def _leads(people: People, sources: list[str], fmt: IdFormat, batch_of: BatchOf)
     final = table(
         "leads",
         {
-            "lead_id": ids(LEAD_ID[0], number, fmt.lead),
+            "lead_id": fmt.ids("lead", number),
             "email": people.email,
             "company_name": people.company_name,
-            "account_id": ids(ACCOUNT_ID[0], people.account + 1, fmt.account),
+            "account_id": fmt.ids("account", people.account + 1),
             "job_title": labels(people.title, [t[0] for t in JOB_TITLES]),
             "industry": labels(people.industry, [i[0] for i in INDUSTRIES]),
             "employee_count": pa.array(people.employee_count, pa.int64()),
@@ -229,7 +392,7 @@ def _leads(people: People, sources: list[str], fmt: IdFormat, batch_of: BatchOf)
             "lead_source": labels(people.source, sources),
             "created_at": timestamps(people.created),
             "updated_at": timestamps(updated),
-            "merged_into_lead_id": ids(LEAD_ID[0], people.merged_into + 1, fmt.lead),
+            "merged_into_lead_id": fmt.ids("lead", people.merged_into + 1),
             "is_deleted": pa.array(people.deleted_at >= 0),
         },
     )
@@ -306,8 +469,8 @@ def _activities(
     data = table(
         "activities",
         {
-            "activity_id": ids(ACTIVITY_ID[0], number, fmt.activity),
-            "lead_id": ids(LEAD_ID[0], lead + 1, fmt.lead),
+            "activity_id": fmt.ids("activity", number),
+            "lead_id": fmt.ids("lead", lead + 1),
             "activity_type": labels(act_type, list(ACT_NAMES)),
             "occurred_at": timestamps(t),
             "campaign_id": labels(campaign, _campaign_ids(campaigns, fmt)),
@@ -318,7 +481,7 @@ def _activities(
 
 
 def _campaign_ids(campaigns: Campaigns, fmt: IdFormat) -> list[str]:
-    return ids(CAMPAIGN_ID[0], np.arange(1, len(campaigns.name) + 1), fmt.campaign).to_pylist()
+    return fmt.ids("campaign", np.arange(1, len(campaigns.name) + 1)).to_pylist()
 
 
 def _statuses(funnel: Funnel, fmt: IdFormat, batch_of: BatchOf) -> Delivery:
@@ -330,7 +493,7 @@ def _statuses(funnel: Funnel, fmt: IdFormat, batch_of: BatchOf) -> Delivery:
     data = table(
         "lead_status_history",
         {
-            "lead_id": ids(LEAD_ID[0], lead + 1, fmt.lead),
+            "lead_id": fmt.ids("lead", lead + 1),
             "status": labels(status, list(STATUS)),
             "changed_at": timestamps(t),
             "reason": labels(np.where(reason == 0, -1, reason), REASONS),
@@ -346,9 +509,9 @@ def _opportunities(opps: Opportunities, fmt: IdFormat, batch_of: BatchOf) -> Del
     final = table(
         "opportunities",
         {
-            "opportunity_id": ids(OPPORTUNITY_ID[0], number, fmt.opportunity),
-            "lead_id": ids(LEAD_ID[0], opps.lead + 1, fmt.lead),
-            "account_id": ids(ACCOUNT_ID[0], opps.account + 1, fmt.account),
+            "opportunity_id": fmt.ids("opportunity", number),
+            "lead_id": fmt.ids("lead", opps.lead + 1),
+            "account_id": fmt.ids("account", opps.account + 1),
             "created_at": timestamps(opps.created),
             "stage_name": labels(opps.stage, OPPORTUNITY_STAGES),
             "amount": pa.array(opps.amount, pa.float64()),
@@ -381,7 +544,7 @@ def _stage_history(opps: Opportunities, fmt: IdFormat, batch_of: BatchOf) -> Del
     data = table(
         "opportunity_stage_history",
         {
-            "opportunity_id": ids(OPPORTUNITY_ID[0], opps.history_opp[order] + 1, fmt.opportunity),
+            "opportunity_id": fmt.ids("opportunity", opps.history_opp[order] + 1),
             "stage_name": labels(opps.history_stage[order], OPPORTUNITY_STAGES),
             "changed_at": timestamps(t),
         },
@@ -422,7 +585,7 @@ def _accounts(accounts: Accounts, fmt: IdFormat) -> Delivery:
     data = table(
         "accounts",
         {
-            "account_id": ids(ACCOUNT_ID[0], np.arange(1, accounts.n + 1), fmt.account),
+            "account_id": fmt.ids("account", np.arange(1, accounts.n + 1)),
             "name": accounts.name,
             "domain": accounts.domain,
             "industry": labels(accounts.industry, [i[0] for i in INDUSTRIES]),

@@ -415,6 +415,70 @@ def test_batches_split_the_same_data(small: Path, workdir: Path) -> None:
     assert early == 0 and late > 0
 
 
+def test_parts_bound_memory_and_keep_ids_distinct(small: Path, workdir: Path) -> None:
+    """A run made in parts (as the 10M-lead benchmark is) is one landing zone: distinct ids,
+    every reference resolves within it, the manifest adds the parts up, and the campaigns
+    are one shared plan whose spend sums the parts'."""
+    root = workdir / "parts"
+    manifest = generate(SMALL + 500, SEED, root, batches=3, part_size=1_000)
+    assert manifest["parts"] == 4
+    tables = {}
+    for name in TABLES:
+        files = sorted(p.name for p in (root / name).iterdir())
+        shared = name in ("campaigns", "campaign_spend")
+        pattern = r"batch_\d{4}\.parquet" if shared else r"batch_\d{4}\.part_\d{4}\.parquet"
+        assert files and all(re.fullmatch(pattern, f) for f in files), (name, files)
+        tables[name] = pd.concat(
+            [pq.read_table(root / name / f).to_pandas() for f in files], ignore_index=True
+        )
+        assert len(tables[name]) == manifest["rows"][name]
+    leads, activities, opportunities = (
+        tables["leads"],
+        tables["activities"],
+        tables["opportunities"],
+    )
+    final_leads = leads.sort_values("updated_at").drop_duplicates("lead_id", keep="last")
+    assert len(final_leads) == SMALL + 500
+    assert activities["activity_id"].is_unique
+    assert tables["accounts"]["account_id"].is_unique
+    lead_ids = set(leads["lead_id"])
+    assert set(activities["lead_id"]) <= lead_ids
+    assert set(tables["lead_status_history"]["lead_id"]) <= lead_ids
+    assert set(leads["merged_into_lead_id"].dropna()) <= lead_ids
+    assert set(opportunities["lead_id"].dropna()) <= lead_ids
+    assert set(leads["account_id"].dropna()) <= set(tables["accounts"]["account_id"])
+    assert set(activities["campaign_id"].dropna()) <= set(tables["campaigns"]["campaign_id"])
+    for column, pattern in ID_PATTERNS.items():
+        for table in tables.values():
+            if column in table.columns:
+                assert table[column].dropna().str.fullmatch(pattern).all(), column
+    # Every part counts its ids on from the previous one: each kind is numbered 1..n.
+    for column, table in (
+        ("lead_id", final_leads),
+        ("activity_id", activities),
+        ("opportunity_id", opportunities),
+        ("account_id", tables["accounts"]),
+    ):
+        numbers = sorted({int(i.lstrip("LAOC")) for i in table[column]})
+        assert numbers == list(range(1, len(numbers) + 1)), column
+    funnel = manifest["expected_funnel"]
+    assert funnel["mql_episodes"] == sum(c["mql_episodes"] for c in funnel["by_channel"].values())
+    # The spend of one part alone (the small run's campaigns have other flights) is far below
+    # the four parts' together: spend follows the leads.
+    one_part = generate(1_000, SEED, workdir / "one_part", batches=3)
+    assert (
+        tables["campaign_spend"]["amount"].sum()
+        > 3
+        * pq.read_table(workdir / "one_part" / "campaign_spend").to_pandas()["amount"].sum()
+        * 0.8
+    )
+    assert one_part["parts"] == 1
+    with pytest.raises(ValueError, match="single-part"):
+        generate(SMALL, SEED, workdir / "bad_parts", dirty=True, part_size=1_000)
+    with pytest.raises(ValueError, match="part_size"):
+        generate(SMALL, SEED, workdir / "bad_parts", part_size=0)
+
+
 # --- dirty data ----------------------------------------------------------------------------
 
 
