@@ -15,17 +15,23 @@ from conftest import query, query_df
 LEADS = 1_500
 SEED = 23
 BATCHES = 3
-INCREMENTAL_MODELS = (
-    "staging.base_crm__leads",
-    "staging.base_crm__lead_status_history",
-    "staging.base_marketing__activities",
-    "intermediate.int_activities_checked",
-    "intermediate.int_leads_fit_scored",
-    "intermediate.int_lead_activity_timeline",
-    "intermediate.int_score_events_decayed",
-    "intermediate.int_lead_last_score_events",
-    "intermediate.int_mql_episodes",
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+# Every incremental model outside the marts (marts are all compared anyway), as schema.name:
+# its schema is the top folder under models/ (dbt_project.yml).
+INCREMENTAL_MODELS = tuple(
+    sorted(
+        f"{path.relative_to(MODELS_DIR).parts[0]}.{path.stem}"
+        for path in MODELS_DIR.rglob("*.sql")
+        if "materialized='incremental'" in path.read_text()
+        and path.relative_to(MODELS_DIR).parts[0] != "marts"
+    )
 )
+
+
+def test_every_incremental_model_is_compared() -> None:
+    assert "intermediate.int_lead_profiles" in INCREMENTAL_MODELS
+    assert "staging.base_marketing__activities" in INCREMENTAL_MODELS
+    assert len(INCREMENTAL_MODELS) >= 10
 
 
 def _tables(warehouse: Path) -> list[str]:

@@ -4,16 +4,13 @@
 -- account_qualification_rules), followed by the account's pipeline from that moment on.
 --
 -- Cost stays near-linear: the score ledger is reduced to one row per engaged lead-day (its first
--- and last engaged moment, which is all the window test needs) before the one self-join, and only
--- the lead-days on which a person enters the window afresh are tried as qualifying moments.
+-- and last engaged moment, which is all the window test needs; int_account_engaged_lead_days,
+-- incremental by lead) before the one self-join, and only the lead-days on which a person
+-- enters the window afresh are tried as qualifying moments.
 with
 
 int_leads_resolved as (
     select * from {{ ref('int_leads_resolved') }}
-),
-
-fct_lead_score_events as (
-    select * from {{ ref('fct_lead_score_events') }}
 ),
 
 stg_crm__accounts as (
@@ -28,44 +25,16 @@ account_qualification_rules as (
     select * from {{ ref('account_qualification_rules') }}
 ),
 
+int_account_engaged_lead_days as (
+    select * from {{ ref('int_account_engaged_lead_days') }}
+),
+
 account_leads as (
     select
         lead_id,
         account_id
     from int_leads_resolved
     where account_id is not null
-),
-
-engaged_events as (
-    select
-        account_leads.account_id,
-        fct_lead_score_events.lead_id,
-        fct_lead_score_events.occurred_at,
-        {{ epoch_seconds('fct_lead_score_events.occurred_at') }} as occurred_epoch,
-        cast(
-            floor({{ epoch_seconds('fct_lead_score_events.occurred_at') }} / 86400.0) as bigint
-        ) as day_number
-    from fct_lead_score_events
-    inner join account_leads
-        on fct_lead_score_events.lead_id = account_leads.lead_id
-    cross join account_qualification_rules
-    where
-        fct_lead_score_events.engagement_score
-        >= account_qualification_rules.min_engagement_score
-),
-
--- A lead-day's events all lie between its first and last engaged moment: with a window of whole
--- days, only the window's two end days are cut, and on each only one of the two bounds matters.
-engaged_lead_days as (
-    select
-        account_id,
-        lead_id,
-        day_number,
-        min(occurred_at) as first_engaged_at,
-        min(occurred_epoch) as first_engaged_epoch,
-        max(occurred_epoch) as last_engaged_epoch
-    from engaged_events
-    group by account_id, lead_id, day_number
 ),
 
 engaged_lead_days_sequenced as (
@@ -80,7 +49,7 @@ engaged_lead_days_sequenced as (
             partition by lead_id
             order by day_number
         ) as previous_engaged_epoch
-    from engaged_lead_days
+    from int_account_engaged_lead_days
 ),
 
 -- The count of engaged people in the window ending at t only rises when a person enters it
@@ -105,16 +74,16 @@ people_in_window as (
     select
         window_entries.account_id,
         window_entries.candidate_at,
-        count(distinct engaged_lead_days.lead_id) as engaged_people_in_window
+        count(distinct int_account_engaged_lead_days.lead_id) as engaged_people_in_window
     from window_entries
     cross join account_qualification_rules
-    inner join engaged_lead_days
+    inner join int_account_engaged_lead_days
         on
-            window_entries.account_id = engaged_lead_days.account_id
-            and window_entries.candidate_epoch >= engaged_lead_days.first_engaged_epoch
+            window_entries.account_id = int_account_engaged_lead_days.account_id
+            and window_entries.candidate_epoch >= int_account_engaged_lead_days.first_engaged_epoch
             and window_entries.candidate_epoch
             - account_qualification_rules.window_days * 86400.0
-            <= engaged_lead_days.last_engaged_epoch
+            <= int_account_engaged_lead_days.last_engaged_epoch
     group by window_entries.account_id, window_entries.candidate_at
 ),
 
@@ -161,7 +130,7 @@ engaged_people as (
     select
         account_id,
         count(distinct lead_id) as engaged_people
-    from engaged_lead_days
+    from int_account_engaged_lead_days
     group by account_id
 ),
 
