@@ -1,5 +1,6 @@
 {#- Follows merge pointers (id -> parent) to the record that was not merged, with a fixed number
-    of left self-joins instead of a recursive CTE (portable, and bounded).
+    of left self-joins instead of a recursive CTE (portable, and bounded). Only the merged
+    records take the joins; the others (most of them) are their own survivor.
 
     `relation` must have one row per id. Renders a select with the columns
     - <id_column>
@@ -24,21 +25,18 @@
     select
         hop_0.{{ id_column }},
         case
-            when hop_0.{{ parent_column }} is null then hop_0.{{ id_column }}
             {%- for hop in range(1, max_hops + 1) %}
             when hop_{{ hop }}.{{ id_column }} is null then null
             when hop_{{ hop }}.{{ parent_column }} is null then hop_{{ hop }}.{{ id_column }}
             {%- endfor %}
         end as surviving_id,
         case
-            when hop_0.{{ parent_column }} is null then 0
             {%- for hop in range(1, max_hops + 1) %}
             when hop_{{ hop }}.{{ id_column }} is null then null
             when hop_{{ hop }}.{{ parent_column }} is null then {{ hop }}
             {%- endfor %}
         end as hop_count,
         case
-            when hop_0.{{ parent_column }} is null then 'not_merged'
             {%- for hop in range(1, max_hops + 1) %}
             when hop_{{ hop }}.{{ id_column }} is null then 'dangling'
             when hop_{{ hop }}.{{ parent_column }} is null then 'merged'
@@ -47,9 +45,21 @@
                 then 'cycle'
             else 'too_long'
         end as chain_status
-    from {{ relation }} as hop_0
+    from (
+        select * from {{ relation }}
+        where {{ parent_column }} is not null
+    ) as hop_0
     {%- for hop in range(1, max_hops + 1) %}
     left join {{ relation }} as hop_{{ hop }}
         on hop_{{ hop - 1 }}.{{ parent_column }} = hop_{{ hop }}.{{ id_column }}
     {%- endfor %}
+    {#- Most records were never merged: they skip the joins. #}
+    union all
+    select
+        {{ id_column }},
+        {{ id_column }} as surviving_id,
+        0 as hop_count,
+        'not_merged' as chain_status
+    from {{ relation }}
+    where {{ parent_column }} is null
 {%- endmacro %}
