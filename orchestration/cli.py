@@ -35,6 +35,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         dirty=args.dirty,
         batches=args.batches,
         file_format=args.format,
+        part_size=args.part_size,
     )
     rows = manifest.get("rows", {})
     print(f"generated {args.leads:,} leads into {args.out} in {time.perf_counter() - start:.1f}s")
@@ -104,6 +105,13 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--dirty", action="store_true", help="inject bad rows of every kind")
     g.add_argument("--batches", type=int, default=1, help="split into K daily landing batches")
     g.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    g.add_argument(
+        "--part-size",
+        type=int,
+        default=1_000_000,
+        help="more leads than this are made in parts of this many (about 2.5 GiB of memory per "
+        "million leads in a part); up to it the output is one part",
+    )
     g.set_defaults(func=cmd_generate)
 
     sub.add_parser("load", help="load new landing files into raw").set_defaults(func=cmd_load)

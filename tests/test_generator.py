@@ -658,3 +658,18 @@ def test_arguments_are_checked(workdir: Path) -> None:
         generate(10, 1, workdir / "bad", batches=0)
     with pytest.raises(ValueError, match="n_leads"):
         generate(0, 1, workdir / "bad")
+
+
+def test_cli_generates_in_parts(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from orchestration.cli import main
+
+    out = workdir / "cli_parts"
+    assert main(["generate", "--leads", "2500", "--out", str(out), "--part-size", "1000"]) == 0
+    assert manifest_of(out)["parts"] == 3
+    assert (out / "leads" / "batch_0001.part_0002.parquet").is_file()
+    assert "2,500 leads" in capsys.readouterr().out
+    # A bad combination is one clear line on stderr and exit status 1, not a traceback.
+    bad = workdir / "cli_parts_dirty"
+    assert main(["generate", "--leads", "2500", "--out", str(bad), "--part-size", "1000",
+                 "--dirty"]) == 1  # fmt: skip
+    assert "single-part" in capsys.readouterr().err
