@@ -80,15 +80,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if not _landing_has_data(settings.landing_dir):
         print(f"no landing data in {settings.landing_dir}: generating the demo data set")
+        # Through the parser, so every other option of `generate` keeps its default.
         cmd_generate(
-            argparse.Namespace(
-                leads=args.leads,
-                seed=args.seed,
-                out=str(settings.landing_dir),
-                dirty=False,
-                batches=1,
-                format="parquet",
-            )
+            parser().parse_args(
+                [
+                    "generate",
+                    "--leads",
+                    str(args.leads),
+                    "--seed",
+                    str(args.seed),
+                    "--out",
+                    str(settings.landing_dir),
+                ]
+            )  # fmt: skip
         )
     cmd_build(args)
     return cmd_report(args)

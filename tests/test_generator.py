@@ -673,3 +673,20 @@ def test_cli_generates_in_parts(workdir: Path, capsys: pytest.CaptureFixture[str
     assert main(["generate", "--leads", "2500", "--out", str(bad), "--part-size", "1000",
                  "--dirty"]) == 1  # fmt: skip
     assert "single-part" in capsys.readouterr().err
+
+
+def test_cli_run_generates_demo_data_when_the_landing_zone_is_empty(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`funnel run` (what `make run` calls) generates with every default of `generate`; the
+    build and the report are left out here (tests/test_pipeline.py runs them)."""
+    from orchestration import cli
+
+    landing = workdir / "cli_run_landing"
+    monkeypatch.setenv("FUNNEL_LANDING_DIR", str(landing))
+    built = []
+    monkeypatch.setattr(cli, "cmd_build", lambda args: built.append(args.full_refresh) or 0)
+    monkeypatch.setattr(cli, "cmd_report", lambda args: 0)
+    assert cli.main(["run", "--leads", "400"]) == 0
+    assert manifest_of(landing)["n_leads"] == 400
+    assert built == [False]
