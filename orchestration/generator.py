@@ -46,7 +46,13 @@ from orchestration.generator_deals import (
 )
 from orchestration.generator_dirty import write_dirty
 from orchestration.generator_funnel import Funnel, run_funnel
-from orchestration.generator_people import Accounts, People, lead_source_vocabulary, make_people
+from orchestration.generator_people import (
+    Accounts,
+    People,
+    account_count,
+    lead_source_vocabulary,
+    make_people,
+)
 from orchestration.generator_sales import REASONS, STATUS
 
 MANIFEST_NAME = "_generator_manifest.json"
@@ -173,7 +179,7 @@ def generate(
             activity=id_width(ACTIVITY_ID[1], _with_room(MAX_ACTIVITIES_PER_LEAD * n_leads)),
             opportunity=id_width(OPPORTUNITY_ID[1], _with_room(n_leads)),
             campaign=CAMPAIGN_ID[1],  # about fifty, shared by the parts
-            account=id_width(ACCOUNT_ID[1], sum(_n_accounts(n) for n in sizes)),
+            account=id_width(ACCOUNT_ID[1], sum(account_count(n) for n in sizes)),
         )
         # One campaign plan for all parts (its own stream: no part is numbered len(sizes)).
         campaign_seed = np.random.SeedSequence([seed, len(sizes)])
@@ -238,10 +244,6 @@ def _part_sizes(n_leads: int, part_size: int | None) -> list[int]:
         return [n_leads]
     full, rest = divmod(n_leads, part_size)
     return [part_size] * full + ([rest] if rest else [])
-
-
-def _n_accounts(n_leads: int) -> int:
-    return max(20, n_leads // 6)  # as make_people makes them
 
 
 @dataclass(frozen=True)

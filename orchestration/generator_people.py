@@ -201,6 +201,11 @@ def _employee_counts(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.clip(np.round(rng.lognormal(np.log(260), 1.5, n)), 1, 250_000).astype(np.int64)
 
 
+def account_count(n_leads: int) -> int:
+    """How many accounts make_people makes for ``n_leads`` leads."""
+    return max(20, n_leads // 6)
+
+
 def make_people(rng: np.random.Generator, n: int, start: int, end: int) -> tuple[People, Accounts]:
     """Leads with accounts, in created_at order, including merged duplicates and deletions."""
     created = _created_times(rng, n, start, end)
@@ -211,7 +216,7 @@ def make_people(rng: np.random.Generator, n: int, start: int, end: int) -> tuple
     email_type = _pick(rng, [0.78, 0.217, 0.003], n)
     email_type[is_student & (rng.random(n) < 0.8)] = PERSONAL
 
-    accounts = make_accounts(rng, max(20, n // 6))
+    accounts = make_accounts(rng, account_count(n))
     has_account = (email_type == BUSINESS) | ((email_type == PERSONAL) & (rng.random(n) < 0.5))
     has_account &= ~is_student
     popularity = rng.gamma(0.7, 1.0, accounts.n)
