@@ -144,3 +144,17 @@
 {% macro delete_touched_original_leads(original_lead_column) -%}
     {{ delete_recomputed_rows(is_touched_original_lead(original_lead_column)) }}
 {%- endmacro %}
+
+{#- The header of every lead-keyed incremental model: append after the pre-hook `pre_hook` has
+    deleted the rows this build recomputes, and the state models the build reads (through
+    is_touched_lead and delete_recomputed_rows) declared as dependencies. -#}
+{% macro lead_incremental_config(pre_hook="{{ delete_touched_leads() }}") -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=pre_hook
+    ) }}
+    -- depends_on: {{ ref('int_leads_touched') }}
+    -- depends_on: {{ ref('int_load_window') }}
+{%- endmacro %}

@@ -1,11 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_touched_original_leads('original_lead_id') }}"
-) }}
--- depends_on: {{ ref('int_leads_touched') }}
--- depends_on: {{ ref('int_load_window') }}
+{{ lead_incremental_config(pre_hook="{{ delete_touched_original_leads('original_lead_id') }}") }}
 -- Staged activities against the rules that need the leads: the lead must exist and survive (or
 -- be merged into a lead that does), not be deleted, and have been created before the activity
 -- (beyond var lead_created_tolerance_minutes).

@@ -1,11 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_touched_leads() }}"
-) }}
--- depends_on: {{ ref('int_leads_touched') }}
--- depends_on: {{ ref('int_load_window') }}
+{{ lead_incremental_config() }}
 -- Incremental by lead (macros/incremental.sql): a build recomputes the touched leads only.
 -- One row per engaged lead-day of a lead with an account: the day's first and last event with
 -- engagement >= min_engagement_score (seed account_qualification_rules), which is all the

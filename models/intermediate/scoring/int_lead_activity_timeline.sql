@@ -1,11 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_touched_leads() }}"
-) }}
--- depends_on: {{ ref('int_leads_touched') }}
--- depends_on: {{ ref('int_load_window') }}
+{{ lead_incremental_config() }}
 -- Incremental by lead (macros/incremental.sql): a build recomputes the touched leads only.
 -- Each scored (marketing) activity with the lead's funnel position at that moment: its engagement
 -- epoch (recycles so far; a recycle resets engagement history) and whether the lead was blocked

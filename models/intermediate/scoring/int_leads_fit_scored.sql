@@ -1,11 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_touched_leads() }}"
-) }}
--- depends_on: {{ ref('int_leads_touched') }}
--- depends_on: {{ ref('int_load_window') }}
+{{ lead_incremental_config() }}
 -- Stored, not a view: the fit rules are matched once, not in every model and test that reads the
 -- scores; incremental by lead (macros/incremental.sql): a build re-scores the touched leads only
 -- (a changed lead record, merge or deletion touches its lead).

@@ -1,11 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ delete_touched_leads() }}"
-) }}
--- depends_on: {{ ref('int_leads_touched') }}
--- depends_on: {{ ref('int_load_window') }}
+{{ lead_incremental_config() }}
 -- Incremental by lead (macros/incremental.sql): a build recomputes the touched leads only.
 -- One MQL per lead and engagement epoch: the first eligible activity. While a lead is an MQL it
 -- stays in the epoch it qualified in, so it cannot MQL again until a recycle opens a new epoch.
