@@ -3,13 +3,46 @@
     time; during parsing (and linting) they return an empty shape. -#}
 
 {#- The as-of time of a build: the `as_of` var, or else the latest activity in the data, so the
-    same data always scores the same. -#}
+    same data always scores the same. When a model runs and int_as_of (built earlier in the same
+    build) exists, its value is written into the SQL as a constant: a scalar subquery here made
+    DuckDB estimate the activities up to the as-of time at a few dozen rows, so it built its hash
+    tables on twenty million activities instead of on the touched leads (an incremental
+    int_lead_activity_timeline took 3.8 s instead of 1.7 s at a million leads), and a constant
+    also lets the scans skip row groups. A unit test, a parse and a lint keep the subquery. -#}
 {% macro as_of_timestamp() -%}
     {%- if var('as_of', none) -%}
         cast('{{ var("as_of") }}' as {{ dbt.type_timestamp() }})
     {%- else -%}
-        (select as_of_at from {{ ref('int_as_of') }})
+        {%- set relation = ref('int_as_of') -%}
+        {%- set constant = as_of_constant(relation) -%}
+        {%- if constant -%}
+            {{ constant }}
+        {%- else -%}
+            (select as_of_at from {{ relation }})
+        {%- endif -%}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The value of int_as_of as a timestamp literal, or an empty string: only while a model (not a
+    unit test) runs, and only when the table exists with its one row. -#}
+{% macro as_of_constant(relation) -%}
+    {%- if not execute or model is not mapping or model.get('resource_type') != 'model' -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- if relation is string or load_relation(relation) is none -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set rows = run_query('select as_of_at from ' ~ relation).rows -%}
+    {%- if rows | length != 1 -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set value = rows[0][0] -%}
+    {%- if value is none -%}
+        {{ return('cast(null as ' ~ dbt.type_timestamp() ~ ')') }}
+    {%- endif -%}
+    {%- set text = value.strftime('%Y-%m-%d %H:%M:%S.%f') if value.strftime is defined
+        else value | string -%}
+    {{ return("cast('" ~ text ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
 {%- endmacro %}
 
 {#- The activity categories with their caps, as [{name, min_total, max_total}]. -#}

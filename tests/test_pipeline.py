@@ -121,3 +121,28 @@ def test_generator_manifest_is_written_beside_the_tables(dirty_load) -> None:
     written = json.loads((dirty_load["landing"] / "_generator_manifest.json").read_text())
     assert written["rows"] == dirty_load["manifest"]["rows"]
     assert set(written["rows"]) == set(TABLES)
+
+
+def test_views_cut_at_the_as_of_time_hold_this_builds_as_of_as_a_constant(built_warehouse) -> None:
+    """A build writes int_as_of's value into the views that cut history at the as-of time (macro
+    as_of_timestamp), not a subquery, so that DuckDB estimates their rows right and builds its hash
+    tables on the touched leads; the constant is the as-of time of that build."""
+    warehouse = built_warehouse["warehouse"]
+    (as_of_at,) = query(warehouse, "select as_of_at from intermediate.int_as_of")[0]
+    views = dict(
+        query(
+            warehouse,
+            "select view_name, sql from duckdb_views() where schema_name = 'intermediate' "
+            "and view_name in ('int_activities_resolved', 'int_lead_status_changes_resolved', "
+            "'int_opportunities_resolved')",
+        )
+    )
+    assert sorted(views) == [
+        "int_activities_resolved",
+        "int_lead_status_changes_resolved",
+        "int_opportunities_resolved",
+    ]
+    constant = f"CAST('{as_of_at:%Y-%m-%d %H:%M:%S}.{as_of_at:%f}' AS TIMESTAMP)"
+    for name, sql in views.items():
+        assert "int_as_of" not in sql, name
+        assert constant in sql, name
