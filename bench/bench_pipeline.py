@@ -9,7 +9,8 @@ DuckDB query as the yardstick.
 2. loads batches 1..K-1 and runs the full build (`dbt build`: seeds, models, tests);
 3. loads batch K (one more day, with late activities for earlier days) and runs the
    incremental build (`dbt build` again: only the touched leads are recomputed);
-4. times the yardstick: one DuckDB query over the same raw activities computing each
+4. runs the same build once more with nothing new: the floor of any incremental build;
+5. times the yardstick: one DuckDB query over the same raw activities computing each
    activity's running decayed engagement per lead (one window pass, anchored and scaled back).
 
 Prints each time, the peak RSS of each step's process (dbt with DuckDB in it, the loader, the
@@ -18,7 +19,8 @@ yardstick) and the ratios; the last two lines are `full_vs_yardstick=<ratio>` an
 FUNNEL_DUCKDB_MEMORY_LIMIT and FUNNEL_DUCKDB_THREADS (profiles.yml, the loader, the yardstick),
 dbt's threads from FUNNEL_DBT_THREADS. 10,000,000 leads complete on a 24 GB, 2-core machine with
 FUNNEL_DUCKDB_MEMORY_LIMIT=16GB FUNNEL_DBT_THREADS=1 and about 65 GB of free disk.
-Per-node dbt timings are in <out>/target/run_results.json (use --keep).
+Per-node dbt timings are in <out>/run_results_full.json and <out>/run_results_incremental.json
+(use --keep).
 """
 
 from __future__ import annotations
@@ -173,6 +175,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"incremental build {inc_s:8.1f} s   peak RSS {inc_gb:5.2f} GiB", flush=True)
         print("  slowest nodes of the incremental build:")
         print("\n".join(slowest_nodes(out / "target" / "run_results.json")), flush=True)
+        shutil.copy(out / "target" / "run_results.json", out / "run_results_incremental.json")
+
+        # The same build again with nothing new: what every build pays whatever it recomputes
+        # (dbt's start-up, every node, the tests, the models that are rebuilt in full).
+        noop_s, noop_gb = run(dbt_build, env, out / "build_nothing_new.log")
+        print(f"build, nothing new{noop_s:8.1f} s   peak RSS {noop_gb:5.2f} GiB   "
+              f"(the floor of an incremental build: {noop_s / full_s:.3f} of the full build)",
+              flush=True)  # fmt: skip
 
         yardstick = [str(BIN / "python"), "-c", YARDSTICK_SCRIPT, str(warehouse), memory,
                      threads, YARDSTICK_SQL]  # fmt: skip
