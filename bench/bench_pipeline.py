@@ -36,7 +36,6 @@ import time
 from pathlib import Path
 
 from orchestration.dbt_project import dbt_build_args
-from orchestration.generator import generate
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -65,6 +64,15 @@ inner join config.scoring_activity_types as types
     on activities.activity_type = types.activity_type
 cross join params;
 select count(*) from yardstick;
+"""
+
+GENERATE_SCRIPT = """
+import sys
+from pathlib import Path
+from orchestration.generator import generate
+leads, seed, batches, part_size = (int(value) for value in sys.argv[1:5])
+manifest = generate(leads, seed, Path(sys.argv[5]), batches=batches, part_size=part_size)
+print(manifest["rows"]["activities"])
 """
 
 YARDSTICK_SCRIPT = """
@@ -152,12 +160,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pipeline benchmark: {args.leads:,} leads in {args.batches} daily batches, "
               f"DuckDB memory_limit={memory} threads={threads}, dbt threads={dbt_threads}",
               flush=True)  # fmt: skip
-        started = time.perf_counter()
-        manifest = generate(
-            args.leads, args.seed, generated, batches=args.batches, part_size=args.part_size
-        )
-        print(f"generate          {time.perf_counter() - started:8.1f} s   "
-              f"{manifest['rows']['activities']:,} activities", flush=True)  # fmt: skip
+        # Every step runs in a child process, the generator too: a child's peak RSS starts from
+        # its parent's size at the fork, so a parent holding the generated data would hide every
+        # peak below it.
+        generate = [str(BIN / "python"), "-c", GENERATE_SCRIPT, str(args.leads), str(args.seed),
+                    str(args.batches), str(args.part_size), str(generated)]  # fmt: skip
+        gen_s, gen_gb = run(generate, env, out / "generate.log")
+        activities = int((out / "generate.log").read_text().split()[-1])
+        print(f"generate          {gen_s:8.1f} s   peak RSS {gen_gb:5.2f} GiB   "
+              f"{activities:,} activities", flush=True)  # fmt: skip
 
         deliver(generated, landing, range(1, args.batches))
         load_s, load_gb = run(load, env, out / "load_initial.log")
