@@ -45,6 +45,21 @@
     {{ return("cast('" ~ text ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
 {%- endmacro %}
 
+{#- True when a scored event meets an MQL definition (DOMAIN.md 3): not blocked, lead score at
+    or above the threshold, fit at or above the minimum, and a high-intent action of the same
+    epoch within the recency window (at or before the event). `events` qualifies the scored
+    event's columns, `definitions` the definition's. Null (not false) when a value is missing:
+    callers filter on it or coalesce it. -#}
+{% macro mql_eligibility_condition(events, definitions) -%}
+    not {{ events }}.is_mql_blocked
+    and {{ events }}.lead_score >= {{ definitions }}.score_threshold
+    and {{ events }}.fit_score >= {{ definitions }}.min_fit_score
+    and {{ events }}.last_high_intent_at is not null
+    and {{ epoch_seconds(events ~ '.occurred_at') }}
+    - {{ epoch_seconds(events ~ '.last_high_intent_at') }}
+    <= {{ definitions }}.high_intent_window_days * 86400.0
+{%- endmacro %}
+
 {#- The activity categories with their caps, as [{name, min_total, max_total}]. -#}
 {% macro scoring_categories() -%}
     {%- if execute -%}

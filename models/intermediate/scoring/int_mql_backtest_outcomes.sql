@@ -46,14 +46,7 @@ eligible as (
         ) as eligible_rank
     from int_score_events_decayed
     cross join mql_definitions
-    where
-        not int_score_events_decayed.is_mql_blocked
-        and int_score_events_decayed.lead_score >= mql_definitions.score_threshold
-        and int_score_events_decayed.fit_score >= mql_definitions.min_fit_score
-        and int_score_events_decayed.last_high_intent_at is not null
-        and {{ epoch_seconds('int_score_events_decayed.occurred_at') }}
-        - {{ epoch_seconds('int_score_events_decayed.last_high_intent_at') }}
-        <= mql_definitions.high_intent_window_days * 86400.0
+    where {{ mql_eligibility_condition('int_score_events_decayed', 'mql_definitions') }}
 ),
 
 backtest_episodes as (

@@ -1,6 +1,7 @@
 -- Every scored activity against the MQL definition in force at its time: is it MQL-eligible?
 -- Eligible = not blocked, lead score >= threshold, fit >= minimum fit, and a high-intent action
--- of the same epoch within the recency window (at or before the event).
+-- of the same epoch within the recency window (at or before the event); macro
+-- mql_eligibility_condition, which int_mql_backtest_outcomes applies to every version.
 with
 
 int_score_events_decayed as (
@@ -30,15 +31,10 @@ in_force as (
 
 final as (
     select
-        *,
+        in_force.*,
         coalesce(
-            not is_mql_blocked
-            and definition_version is not null
-            and lead_score >= score_threshold
-            and fit_score >= min_fit_score
-            and last_high_intent_at is not null
-            and {{ epoch_seconds('occurred_at') }} - {{ epoch_seconds('last_high_intent_at') }}
-            <= high_intent_window_days * 86400.0,
+            in_force.definition_version is not null
+            and {{ mql_eligibility_condition('in_force', 'in_force') }},
             false
         ) as is_mql_eligible
     from in_force
