@@ -1,14 +1,20 @@
 {#- What became of each MQL episode: the sales statuses reached from the MQL until the next
     recycle, and whether an opportunity from it was created and won. Shared by fct_mql_events
     (the real episodes) and the definition backtest (episodes under every definition).
-    `episodes` needs lead_id, mql_at and the columns listed in `keys`. -#}
+    `episodes` needs lead_id, mql_at and the columns listed in `keys`.
+    A status change belongs to the episode when it comes after the MQL and no later than the
+    recycle that ends it, in event order (DOMAIN.md 5): at the MQL's instant status changes come
+    before the activity, and at the recycle's instant the changes less far along the lifecycle
+    come before it. The first sales response is the first change away from Open (seed column
+    lead_statuses.is_sales_response), the ending recycle and a disqualification included. -#}
 {% macro mql_episode_outcomes(episodes, status_changes, opportunities, keys) -%}
     with
 
     next_recycle as (
         select
             {% for key in keys %}episodes.{{ key }},{% endfor %}
-            min(status_changes.status_changed_at) as episode_ended_at
+            min(status_changes.status_changed_at) as episode_ended_at,
+            min(status_changes.lifecycle_rank) as episode_ended_rank
         from {{ episodes }} as episodes
         inner join {{ status_changes }} as status_changes
             on
@@ -21,7 +27,8 @@
     bounded as (
         select
             episodes.*,
-            next_recycle.episode_ended_at
+            next_recycle.episode_ended_at,
+            next_recycle.episode_ended_rank
         from {{ episodes }} as episodes
         left join next_recycle
             on {% for key in keys %}{% if not loop.first %}and {% endif %}episodes.{{ key }} = next_recycle.{{ key }}
@@ -31,7 +38,7 @@
     statuses as (
         select
             {% for key in keys %}bounded.{{ key }},{% endfor %}
-            min(case when status_changes.status in ('working', 'accepted', 'qualified', 'converted')
+            min(case when status_changes.is_sales_response
                 then status_changes.status_changed_at end) as first_sales_status_at,
             min(case when status_changes.status = 'accepted'
                 then status_changes.status_changed_at end) as accepted_at,
@@ -45,10 +52,14 @@
         inner join {{ status_changes }} as status_changes
             on
                 bounded.lead_id = status_changes.lead_id
-                and status_changes.status_changed_at >= bounded.mql_at
+                and status_changes.status_changed_at > bounded.mql_at
                 and (
                     bounded.episode_ended_at is null
                     or status_changes.status_changed_at < bounded.episode_ended_at
+                    or (
+                        status_changes.status_changed_at = bounded.episode_ended_at
+                        and status_changes.lifecycle_rank <= bounded.episode_ended_rank
+                    )
                 )
         group by {% for key in keys %}bounded.{{ key }}{% if not loop.last %}, {% endif %}{% endfor %}
     ),

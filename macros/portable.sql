@@ -49,3 +49,26 @@
 {% macro days_between(start_ts, end_ts) -%}
     ({{ epoch_seconds(end_ts) }} - {{ epoch_seconds(start_ts) }}) / 86400.0
 {%- endmacro %}
+
+{#- A score rounded to 1e-9 of a point, as a double, on every engine (DOMAIN.md 5, band edges).
+    The decayed sums are exact to about 1e-12 of a point (anchored integer sums, powers of two),
+    and on PostgreSQL a float->numeric cast keeps 15 digits: without this, a single 25-point
+    activity at its own time scores 24.999999999999996 and grades below the 25 edge. A value the
+    rules make exact in decimal (25, 50, 65, 70) is therefore exactly that, and a real decayed
+    value moves by less than 5e-10, far below what the second-resolution timestamps can show
+    (one second of decay moves a 25-point activity by 7e-6). -#}
+{% macro exact_score(expr) -%}
+    {{ return(adapter.dispatch('exact_score', 'lead_funnel')(expr)) }}
+{%- endmacro %}
+
+{% macro default__exact_score(expr) -%}
+    cast(round(cast({{ expr }} as numeric), 9) as double precision)
+{%- endmacro %}
+
+{% macro duckdb__exact_score(expr) -%}
+    round({{ expr }}, 9)
+{%- endmacro %}
+
+{% macro spark__exact_score(expr) -%}
+    cast(round(cast({{ expr }} as decimal(38, 18)), 9) as double)
+{%- endmacro %}

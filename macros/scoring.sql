@@ -2,13 +2,14 @@
     shape the SQL from a seed (one column per category, a CASE per grade band) read it at run
     time; during parsing (and linting) they return an empty shape. -#}
 
-{#- The as-of time of a build: the `as_of` var, or else the latest activity in the data, so the
-    same data always scores the same. When a model runs and int_as_of (built earlier in the same
-    build) exists, its value is written into the SQL as a constant: a scalar subquery here made
-    DuckDB estimate the activities up to the as-of time at a few dozen rows, so it built its hash
-    tables on twenty million activities instead of on the touched leads (an incremental
-    int_lead_activity_timeline took 3.8 s instead of 1.7 s at a million leads), and a constant
-    also lets the scans skip row groups. A unit test, a parse and a lint keep the subquery. -#}
+{#- The as-of time of a build: the `as_of` var, or else the latest event of any kind in the data
+    (int_as_of), so the same data always scores the same. When a model runs and int_as_of (built
+    earlier in the same build) exists, its value is written into the SQL as a constant: a scalar
+    subquery here made DuckDB estimate the activities up to the as-of time at a few dozen rows, so
+    it built its hash tables on twenty million activities instead of on the touched leads (an
+    incremental int_lead_activity_timeline took 3.8 s instead of 1.7 s at a million leads), and a
+    constant also lets the scans skip row groups. A unit test, a parse and a lint keep the
+    subquery. -#}
 {% macro as_of_timestamp() -%}
     {%- if var('as_of', none) -%}
         cast('{{ var("as_of") }}' as {{ dbt.type_timestamp() }})

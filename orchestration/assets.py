@@ -1,5 +1,6 @@
 """Assets: one per landing table load, and the dbt models built over them."""
 
+import os
 from collections.abc import Iterator
 
 from dagster import (
@@ -16,6 +17,7 @@ from orchestration import loader
 from orchestration.contract import TABLES
 from orchestration.dbt_project import DBT_PROJECT, TRANSLATOR, dbt_build_args
 from orchestration.resources import WarehouseResource
+from orchestration.settings import parse_as_of
 
 LANDING_SPECS = [
     AssetSpec(
@@ -56,9 +58,18 @@ def load_landing(
 
 class DbtBuildConfig(Config):
     """Run config of the dbt asset: ``full_refresh`` rebuilds the incremental models from
-    scratch (``dbt build --full-refresh``) instead of recomputing only the touched leads."""
+    scratch (``dbt build --full-refresh``) instead of recomputing only the touched leads;
+    ``as_of`` (else env FUNNEL_AS_OF, else the latest event in the data) is the moment the build
+    scores and cuts the funnel at (DOMAIN.md 5)."""
 
     full_refresh: bool = False
+    as_of: str = ""
+
+
+def build_vars(config: DbtBuildConfig) -> dict[str, str]:
+    """The dbt vars of a build: the as-of time, checked and normalised, when one is set."""
+    as_of = config.as_of or os.environ.get("FUNNEL_AS_OF", "")
+    return {"as_of": parse_as_of(as_of)} if as_of.strip() else {}
 
 
 @dbt_assets(
@@ -72,5 +83,5 @@ def funnel_dbt_assets(
 ) -> Iterator[object]:
     """One ``dbt build`` over the selection: models, seeds and their tests in DAG order."""
     warehouse.settings()  # exports FUNNEL_WAREHOUSE for profiles.yml
-    args = dbt_build_args(full_refresh=config.full_refresh)
+    args = dbt_build_args(full_refresh=config.full_refresh, dbt_vars=build_vars(config))
     yield from dbt.cli(args, context=context).stream()

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from orchestration.settings import PROJECT_DIR, Settings, put_interpreter_on_path
+from orchestration.settings import PROJECT_DIR, Settings, parse_as_of, put_interpreter_on_path
 
 DBT_OP_NAME = "funnel_dbt_assets"  # the op of orchestration.assets.funnel_dbt_assets
 DBT_INPUTS = ("models", "macros", "seeds", "tests/dbt", "dbt_project.yml", "profiles.yml")
@@ -43,13 +43,19 @@ def build_all(
     run_tags: Mapping[str, str] | None = None,
     log_level: str | None = None,
     full_refresh: bool = False,
+    as_of: str | None = None,
 ) -> Any:
     """Loads the landing zone and builds every dbt node through Dagster; raises on failure.
 
     The console log defaults to warnings only (FUNNEL_LOG_LEVEL): every dbt node is an event,
     and the run's full log is in the Dagster instance anyway. ``full_refresh`` rebuilds the
-    incremental models from scratch instead of recomputing the leads new data touched.
+    incremental models from scratch instead of recomputing the leads new data touched;
+    ``as_of`` scores and cuts the funnel at that moment (else FUNNEL_AS_OF, else the latest
+    event in the data), checked before anything runs.
     """
+    as_of = as_of or os.environ.get("FUNNEL_AS_OF", "").strip() or None
+    if as_of:
+        as_of = parse_as_of(as_of)
     settings.export()
     prepare_manifest()
     from dagster import DagsterInstance
@@ -59,8 +65,13 @@ def build_all(
     job = defs.resolve_implicit_global_asset_job_def()
     level = (log_level or os.environ.get("FUNNEL_LOG_LEVEL") or "WARNING").upper()
     run_config: dict[str, Any] = {"loggers": {"console": {"config": {"log_level": level}}}}
+    dbt_config: dict[str, Any] = {}
     if full_refresh:
-        run_config["ops"] = {DBT_OP_NAME: {"config": {"full_refresh": True}}}
+        dbt_config["full_refresh"] = True
+    if as_of:
+        dbt_config["as_of"] = as_of
+    if dbt_config:
+        run_config["ops"] = {DBT_OP_NAME: {"config": dbt_config}}
     result = job.execute_in_process(
         run_config=run_config,
         instance=instance or DagsterInstance.get(),
@@ -93,4 +104,34 @@ def summarise(result: Any) -> str:
         names = sorted(c.check_name for c in failed if c.severity.value == severity)
         if names:
             line += f", {len(names)} {label} ({', '.join(names[:10])})"
+    return line
+
+
+LEFT_OUT_SQL = """
+select event_label, events_after_as_of, as_of_at, is_explicit_as_of
+from quality.rpt_events_after_as_of
+order by event_kind_order
+"""
+
+
+def describe_as_of(warehouse: Path) -> str:
+    """One line on the as-of time a build used and what it left out of the marts (DOMAIN.md 5),
+    read from quality.rpt_events_after_as_of: an explicit as-of is never a silent cut."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(LEFT_OUT_SQL).fetchall()
+    except duckdb.Error:
+        return "as of: unknown (quality.rpt_events_after_as_of was not built)"
+    finally:
+        con.close()
+    if not rows or rows[0][2] is None:
+        return "as of: none (no events in the data)"
+    as_of, explicit = rows[0][2], rows[0][3]
+    origin = "set with --as-of / FUNNEL_AS_OF" if explicit else "the latest event in the data"
+    left_out = [f"{count:,} {label}" for label, count, _, _ in rows if count]
+    line = f"as of {as_of:%Y-%m-%d %H:%M:%S} ({origin})"
+    if left_out:
+        line += "; left out of every mart as later: " + ", ".join(left_out)
     return line

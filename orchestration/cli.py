@@ -12,6 +12,11 @@ from orchestration.settings import Settings
 
 DEMO_LEADS = 20_000
 DEMO_SEED = 42
+AS_OF_HELP = (
+    "score and cut the funnel at this moment (ISO 8601, UTC unless it has a zone; default: "
+    "env FUNNEL_AS_OF, else the latest event in the data); later events are left out of every "
+    "mart and counted in quality.rpt_events_after_as_of"
+)
 FULL_REFRESH_HELP = (
     "rebuild the incremental models from scratch (dbt --full-refresh) instead of recomputing "
     "only the leads that new data touched"
@@ -54,7 +59,11 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from orchestration.build import build_all, summarise
+    from orchestration.build import build_all, describe_as_of, summarise
+    from orchestration.settings import parse_as_of
+
+    if getattr(args, "as_of", None):
+        parse_as_of(args.as_of)  # a clear error before anything is loaded or built
 
     settings = Settings.from_env()
     start = time.perf_counter()
@@ -63,9 +72,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     log.parent.mkdir(parents=True, exist_ok=True)
     print(f"building (dbt output in {log}) ...", flush=True)
     with log.open("w") as out, contextlib.redirect_stdout(out):
-        result = build_all(settings, full_refresh=getattr(args, "full_refresh", False))
+        result = build_all(
+            settings,
+            full_refresh=getattr(args, "full_refresh", False),
+            as_of=getattr(args, "as_of", None),
+        )
     print(f"built every asset into {settings.warehouse} in {time.perf_counter() - start:.1f}s")
     print(summarise(result))
+    print(describe_as_of(settings.warehouse))
     return 0
 
 
@@ -121,6 +135,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("load", help="load new landing files into raw").set_defaults(func=cmd_load)
     b = sub.add_parser("build", help="load and build every asset through Dagster")
     b.add_argument("--full-refresh", action="store_true", help=FULL_REFRESH_HELP)
+    b.add_argument("--as-of", help=AS_OF_HELP)
     b.set_defaults(func=cmd_build)
     sub.add_parser("report", help="print the funnel by channel").set_defaults(func=cmd_report)
 
@@ -128,6 +143,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--leads", type=int, default=DEMO_LEADS)
     r.add_argument("--seed", type=int, default=DEMO_SEED)
     r.add_argument("--full-refresh", action="store_true", help=FULL_REFRESH_HELP)
+    r.add_argument("--as-of", help=AS_OF_HELP)
     r.set_defaults(func=cmd_run)
     return p
 

@@ -61,3 +61,26 @@ class Settings:
         config = self.dagster_home / "dagster.yaml"
         if not config.exists():
             config.write_text("telemetry:\n  enabled: false\n")
+
+
+def parse_as_of(text: str) -> str:
+    """An as-of time as dbt's var as_of takes it: 'YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC, no zone.
+
+    Accepts an ISO 8601 date or timestamp (`2026-06-30`, `2026-06-30T12:00`, `...Z`,
+    `...+02:00`); a zone is converted to UTC, since every timestamp in the warehouse is UTC. A
+    date means its midnight. Raises ValueError with the accepted forms, so a typo in
+    `--as-of` or FUNNEL_AS_OF is one clear line, not a failed dbt cast half-way into a build.
+    """
+    from datetime import UTC, datetime
+
+    value = text.strip()
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ValueError(
+            f"as-of {text!r} is not an ISO 8601 date or timestamp "
+            "(e.g. 2026-06-30, 2026-06-30 12:00:00, 2026-06-30T12:00:00Z)"
+        ) from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(sep=" ")

@@ -6,8 +6,8 @@
 --   merged into), an activity, a status change, an opportunity or a stage change (of an
 --   opportunity of it); for keyed events also every earlier version of the same key, which
 --   may have named another lead;
--- - an activity, status change or opportunity between the previous and this build's as-of time
---   (the scored history is cut there);
+-- - an event between the previous and this build's as-of time (every mart is cut there): an
+--   activity, a status change, an opportunity created or closed, a stage change, its creation;
 -- - a change of its merge resolution: both the old and the new surviving lead.
 -- Each of these ids, its current survivor and its survivor at the previous build are touched.
 -- Every lead when the window says recompute_all.
@@ -91,8 +91,30 @@ changed_ids as (
     from {{ ref('base_crm__opportunities') }} as base_crm__opportunities
     inner join as_of_moves
         on
-            base_crm__opportunities.created_at > as_of_moves.moved_from
-            and base_crm__opportunities.created_at <= as_of_moves.moved_to
+            (
+                base_crm__opportunities.created_at > as_of_moves.moved_from
+                and base_crm__opportunities.created_at <= as_of_moves.moved_to
+            )
+            or (
+                base_crm__opportunities.closed_at > as_of_moves.moved_from
+                and base_crm__opportunities.closed_at <= as_of_moves.moved_to
+            )
+    union all
+    select base_crm__opportunities.lead_id
+    from {{ ref('base_crm__opportunities') }} as base_crm__opportunities
+    inner join {{ ref('base_crm__opportunity_stage_history') }} as stage_changes
+        on base_crm__opportunities.opportunity_id = stage_changes.opportunity_id
+    inner join as_of_moves
+        on
+            stage_changes.stage_changed_at > as_of_moves.moved_from
+            and stage_changes.stage_changed_at <= as_of_moves.moved_to
+    union all
+    select base_crm__leads.lead_id
+    from {{ ref('base_crm__leads') }} as base_crm__leads
+    inner join as_of_moves
+        on
+            base_crm__leads.created_at > as_of_moves.moved_from
+            and base_crm__leads.created_at <= as_of_moves.moved_to
 ),
 
 current_survivors as (

@@ -1,5 +1,7 @@
 -- Staged opportunities against the rules that need the leads or the whole record: an
--- opportunity that names a lead needs that lead to exist; a won opportunity needs an amount.
+-- opportunity that names a lead needs that lead to exist, and can be neither created nor won
+-- before the lead was created (beyond var lead_created_tolerance_minutes, as for activities);
+-- a won opportunity needs an amount.
 with
 
 stg_crm__opportunities as (
@@ -9,6 +11,11 @@ stg_crm__opportunities as (
 int_leads_checked as (
     select * from {{ ref('int_leads_checked') }}
 ),
+
+{%- set tolerance = var('lead_created_tolerance_minutes', 5) | int %}
+{%- set lead_created_with_tolerance = dbt.dateadd(
+    'minute', -1 * tolerance, 'int_leads_checked.created_at'
+) %}
 
 checked as (
     select
@@ -23,6 +30,13 @@ checked as (
                 stg_crm__opportunities.lead_id is not null
                 and int_leads_checked.surviving_lead_id is null
                 then 'unresolved_merge'
+            when
+                stg_crm__opportunities.created_at < {{ lead_created_with_tolerance }}
+                then 'before_lead_created'
+            when
+                stg_crm__opportunities.is_won
+                and stg_crm__opportunities.closed_at < {{ lead_created_with_tolerance }}
+                then 'won_before_lead_created'
             when
                 stg_crm__opportunities.is_won
                 and coalesce(stg_crm__opportunities.amount, 0) <= 0
@@ -39,6 +53,10 @@ final as (
         case _dq_reason
             when 'orphan_opportunity' then 'the opportunity''s lead must exist'
             when 'unresolved_merge' then 'the opportunity''s lead must resolve to a survivor'
+            when 'before_lead_created'
+                then 'an opportunity is not created before its lead was created'
+            when 'won_before_lead_created'
+                then 'an opportunity is not won before its lead was created'
             when 'won_without_amount' then 'a won opportunity must have a positive amount'
         end as _dq_rule
     from checked

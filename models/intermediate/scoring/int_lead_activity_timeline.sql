@@ -21,7 +21,8 @@ activity_events as (
     select
         lead_id,
         occurred_at as event_at,
-        2 as tie_order,
+        1 as tie_order,
+        0 as lifecycle_rank,
         activity_id as event_id,
         0 as is_status,
         0 as is_recycle,
@@ -37,13 +38,16 @@ activity_events as (
     where not is_sales_touch
 ),
 
--- At one timestamp, status changes come before the activities they govern, and a blocking
--- status after a non-blocking one, so that a tie resolves to "blocked".
+-- At one timestamp, status changes come before the activities they govern (a recycle at the
+-- instant of an activity starts the new epoch first), and of two status changes the one further
+-- along the lifecycle comes last, so it is the status in force (DOMAIN.md 5): a lead recycled
+-- and marked working at one instant is recycled.
 status_events as (
     select
         lead_id,
         status_changed_at as event_at,
-        case when is_in_sales or is_disqualified then 1 else 0 end as tie_order,
+        0 as tie_order,
+        lifecycle_rank,
         status_change_id as event_id,
         1 as is_status,
         case when is_recycle then 1 else 0 end as is_recycle,
@@ -73,7 +77,7 @@ running as (
     from stream
     window lead_order as (
         partition by lead_id
-        order by event_at, tie_order, event_id
+        order by event_at, tie_order, lifecycle_rank, event_id
         rows between unbounded preceding and current row
     )
 ),

@@ -42,7 +42,8 @@ latest_status as (
             partition by lead_id
             order by
                 status_changed_at desc,
-                case when is_in_sales or is_disqualified then 1 else 0 end desc,
+                -- Of two changes at one instant, the one further along is the latest.
+                lifecycle_rank desc,
                 status_change_id desc
         ) as recency_rank,
         sum(case when is_recycle then 1 else 0 end) over (partition by lead_id)

@@ -1,4 +1,5 @@
--- The leads that count: surviving (not merged away), not deleted, with a resolved merge chain.
+-- The leads that count: surviving (not merged away), not deleted, with a resolved merge chain,
+-- created up to the as-of time (a lead created after an explicit as-of did not exist then).
 -- One row per person.
 with
 
@@ -30,6 +31,7 @@ final as (
         _dq_reason is null
         and not is_merged
         and not is_deleted
+        and created_at <= {{ as_of_timestamp() }}
 )
 
 select * from final

@@ -122,7 +122,7 @@ decayed as (
                 - {{ scale_bits }}
             ),
             0
-        ) as {{ category.name }}_decayed_total,
+        ) as {{ category.name }}_unrounded_total,
         {%- endfor %}
         int_leads_fit_scored.fit_score,
         -- The last high-intent action of the epoch up to the event: in this block, else in the
@@ -142,11 +142,16 @@ decayed as (
             and running.decay_block - 1 = previous_block.decay_block
 ),
 
+-- Each total rounded to 1e-9 of a point (macro exact_score): a total the rules make exact (a
+-- single 25-point activity at its own time) is exactly that, so caps, grade bands and MQL
+-- thresholds compare the true value on every engine.
 capped as (
     select
         *,
         {%- for category in categories %}
-        {{ clamp(category.name ~ '_decayed_total', category.min_total, category.max_total) }}
+        {%- set exact_total = exact_score(category.name ~ '_unrounded_total') %}
+        {{ exact_total }} as {{ category.name }}_decayed_total,
+        {{ clamp(exact_total, category.min_total, category.max_total) }}
             as {{ category.name }}_capped_total,
         {%- endfor %}
         fit_weight * fit_score as fit_component
@@ -156,7 +161,7 @@ capped as (
 engagement as (
     select
         *,
-        {{ clamp(capped_sum, 0, 100) }} as engagement_score
+        {{ exact_score(clamp(capped_sum, 0, 100)) }} as engagement_score
     from capped
 ),
 
@@ -180,7 +185,7 @@ final as (
         {%- endfor %}
         fit_score,
         engagement_score,
-        {{ clamp('fit_component + engagement_weight * engagement_score', 0, 100) }}
+        {{ exact_score(clamp('fit_component + engagement_weight * engagement_score', 0, 100)) }}
             as lead_score
     from engagement
 )

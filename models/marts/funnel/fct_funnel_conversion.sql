@@ -51,6 +51,9 @@ spend_days as (
     from stg_marketing__campaign_spend
     inner join stg_marketing__campaigns
         on stg_marketing__campaign_spend.campaign_id = stg_marketing__campaigns.campaign_id
+    cross join as_of
+    -- Spend of the days up to the as-of day; later days are left out like every later event.
+    where stg_marketing__campaign_spend.spend_date <= cast(as_of.as_of_at as date)
 ),
 
 spend as (

@@ -3,7 +3,8 @@
 {%- set capped_terms = [] %}
 {%- for category in categories %}
     {%- do capped_terms.append(clamp(
-        category.name ~ '_decayed_total * decay_factor', category.min_total, category.max_total
+        exact_score(category.name ~ '_decayed_total * decay_factor'),
+        category.min_total, category.max_total
     )) %}
 {%- endfor %}
 -- depends_on: {{ ref('scoring_categories') }}
@@ -27,8 +28,8 @@ as_of as (
 ),
 
 -- Engagement at the as-of time: the totals after the lead's last scored event of its current
--- epoch (int_lead_profiles) times 0.5 ^ ((as_of - t) / half_life). No aggregation of floats:
--- the same bits on every build.
+-- epoch (int_lead_profiles) times 0.5 ^ ((as_of - t) / half_life), rounded to 1e-9 of a point
+-- (macro exact_score, as in the ledger). No aggregation of floats: the same bits on every build.
 decay_to_as_of as (
     select
         int_lead_profiles.*,
@@ -51,7 +52,7 @@ decay_to_as_of as (
 scored as (
     select
         *,
-        {{ clamp((capped_terms | join(' + ')) or '0', 0, 100) }} as engagement_score
+        {{ exact_score(clamp((capped_terms | join(' + ')) or '0', 0, 100)) }} as engagement_score
     from decay_to_as_of
 ),
 
@@ -75,9 +76,9 @@ final as (
         fit_score,
         fit_rules_matched,
         coalesce(engagement_score, 0) as engagement_score,
-        {{ clamp(
+        {{ exact_score(clamp(
             'fit_weight * fit_score + engagement_weight * coalesce(engagement_score, 0)', 0, 100
-        ) }} as lead_score,
+        )) }} as lead_score,
         {{ grade_case('fit', 'fit_score') }} as fit_grade,
         {{ grade_case('engagement', 'coalesce(engagement_score, 0)') }} as engagement_grade,
         sales_status,
