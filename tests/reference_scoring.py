@@ -32,6 +32,16 @@ SECONDS_PER_DAY = 86400.0
 SALES_HELD_STATUSES = frozenset({"working", "accepted", "qualified", "converted"})
 TERMINAL_STATUS = "disqualified"
 RECYCLED_STATUS = "recycled"
+# DOMAIN.md 5: of two statuses at one instant the one further along the lifecycle is the latest.
+LIFECYCLE_ORDER = (
+    "open",
+    "working",
+    "accepted",
+    "qualified",
+    "converted",
+    "recycled",
+    "disqualified",
+)
 
 LEDGER_FIXED_COLUMNS = [
     "lead_id",
@@ -318,21 +328,19 @@ def epoch_at(t: pd.Timestamp, statuses: list[tuple[pd.Timestamp, str]]) -> int:
 
 
 def is_blocked(t: pd.Timestamp, statuses: list[tuple[pd.Timestamp, str]]) -> bool:
-    """Disqualified at or before t (terminal), or latest status at t is held by sales."""
-    latest_at = None
+    """Disqualified at or before t (terminal), or the latest status at t is held by sales; of
+    statuses at the same latest instant, the one further along the lifecycle is the latest."""
+    latest: tuple[pd.Timestamp, int] | None = None
+    latest_status = None
     for changed_at, status in statuses:
         if changed_at > t:
             continue
         if status == TERMINAL_STATUS:
             return True
-        if latest_at is None or changed_at > latest_at:
-            latest_at = changed_at
-    if latest_at is None:
-        return False
-    for changed_at, status in statuses:
-        if changed_at == latest_at and status in SALES_HELD_STATUSES:
-            return True  # ties at the latest timestamp: any blocking status blocks
-    return False
+        rank = LIFECYCLE_ORDER.index(status) if status in LIFECYCLE_ORDER else -1
+        if latest is None or (changed_at, rank) > latest:
+            latest, latest_status = (changed_at, rank), status
+    return latest_status in SALES_HELD_STATUSES
 
 
 # --------------------------------------------------------------------------------------------

@@ -567,10 +567,13 @@ def test_status_change_at_the_activity_instant_blocks(config):
     assert episodes["trigger_activity_id"].tolist() == ["a3"]
 
 
-def test_blocking_ties_any_held_status_at_the_latest_instant_blocks():
+def test_blocking_ties_the_status_further_along_at_the_latest_instant_decides():
     at = ts("2025-03-05")
     assert is_blocked(at, [(at, "open"), (at, "working")])
     assert is_blocked(at, [(at, "working"), (at, "open")])
+    # DOMAIN.md 5: recycled comes after working, so at one instant the lead is recycled.
+    assert not is_blocked(at, [(at, "working"), (at, "recycled")])
+    assert not is_blocked(at, [(at, "recycled"), (at, "qualified")])
     assert not is_blocked(at, [(at, "open"), (ts("2025-03-06"), "working")])
     assert not is_blocked(at, [(ts("2025-03-01"), "qualified"), (ts("2025-03-02"), "recycled")])
     assert not is_blocked(at, [])
