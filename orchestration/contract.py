@@ -1,9 +1,26 @@
 """The raw landing contract: one place that the generator, the loader and the docs agree on.
 
-Files arrive as ``<landing>/<table>/*.csv`` or ``*.parquet`` and load into schema ``raw``.
-Every timestamp is UTC. ``required`` columns must be present in every file (a file without
-one fails its load); ``nullable=False`` columns may still arrive empty: whether an empty key
-is acceptable is a data-quality rule for dbt, not a parse rule for the loader.
+Files arrive as ``<landing>/<table>/**/*.csv``, ``*.csv.gz`` (gzip-compressed CSV) or
+``*.parquet``, at any depth below the table folder (``leads/2025-03/x.csv``), and load into
+schema ``raw``. A file anywhere else (a misspelt folder, the landing root) is not loaded and is
+reported. Every timestamp is UTC. ``required`` columns must be present in every file (a file
+without one fails its load); ``nullable=False`` columns may still arrive empty: whether an empty
+key is acceptable is a data-quality rule for dbt, not a parse rule for the loader. Columns the
+contract does not know are ignored and recorded per file (``raw._load_manifest.ignored_columns``).
+
+Null values: an empty field, and a value that is one of ``NULL_TOKENS`` once trimmed of spaces
+and compared case-insensitively (``NULL``, ``null``, ``NA``, ``N/A``), is SQL NULL, in CSV and in
+Parquet text columns alike and in every column type. A column may narrow the tokens
+(``country``: ``NA`` is Namibia). A text value of only spaces is kept as delivered.
+
+Completeness: a file is taken only once it is complete. Writers either write under a
+temporary name and rename the finished file atomically: names starting with one of
+``TEMPORARY_PREFIXES`` (``.``, ``_``, also for folders) or ending in one of
+``TEMPORARY_SUFFIXES`` are never loaded. Or they write in place, and then a file whose size or
+modification time changed within the last ``FUNNEL_LANDING_SETTLE_SECONDS`` (default 2; 0
+disables the rule) is still being written: it is left for the next load and reported as
+pending, not loaded and not an error. A delivered file is immutable: changing it after it was
+loaded is an error; deliver corrections as a new file.
 """
 
 from __future__ import annotations
@@ -11,6 +28,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 RAW_SCHEMA = "raw"
+
+# Compared with the value trimmed of spaces, case-insensitively; '' is the empty field.
+NULL_TOKENS: tuple[str, ...] = ("", "NULL", "NA", "N/A")
+TEMPORARY_PREFIXES: tuple[str, ...] = (".", "_")
+TEMPORARY_SUFFIXES: tuple[str, ...] = (".tmp", ".part", ".partial", ".crdownload", ".filepart")
 
 
 @dataclass(frozen=True)
@@ -20,6 +42,7 @@ class Column:
     description: str
     required: bool = True
     nullable: bool = True
+    null_tokens: tuple[str, ...] = NULL_TOKENS  # text values that load as NULL
 
 
 @dataclass(frozen=True)
@@ -39,6 +62,8 @@ class Table:
 
 
 C = Column
+# 'NA' is a country code (Namibia), so it is a value there, not a null token.
+COUNTRY_NULL_TOKENS = tuple(t for t in NULL_TOKENS if t != "NA")
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -55,7 +80,12 @@ TABLES: dict[str, Table] = {
                 C("industry", "VARCHAR", "Industry as the CRM has it."),
                 C("employee_count", "BIGINT", "Company head count."),
                 C("annual_revenue", "DOUBLE", "Company annual revenue, USD.", required=False),
-                C("country", "VARCHAR", "ISO 3166-1 alpha-2 country code."),
+                C(
+                    "country",
+                    "VARCHAR",
+                    "ISO 3166-1 alpha-2 country code.",
+                    null_tokens=COUNTRY_NULL_TOKENS,
+                ),
                 C("lead_source", "VARCHAR", "Lead source as free text ('Google Ads', 'ChatGPT')."),
                 C("created_at", "TIMESTAMP", "When the lead was created (UTC).", nullable=False),
                 C("updated_at", "TIMESTAMP", "Last modification (UTC): the latest version wins."),
@@ -157,7 +187,12 @@ TABLES: dict[str, Table] = {
                 C("domain", "VARCHAR", "Web domain."),
                 C("industry", "VARCHAR", "Industry."),
                 C("employee_count", "BIGINT", "Head count."),
-                C("country", "VARCHAR", "ISO 3166-1 alpha-2 country code."),
+                C(
+                    "country",
+                    "VARCHAR",
+                    "ISO 3166-1 alpha-2 country code.",
+                    null_tokens=COUNTRY_NULL_TOKENS,
+                ),
             ),
             key=("account_id",),
         ),

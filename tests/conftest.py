@@ -12,6 +12,8 @@ import pytest
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+# Files the tests write are complete at once: no settle wait (loader completeness rule).
+os.environ.setdefault("FUNNEL_LANDING_SETTLE_SECONDS", "0")
 
 E2E_LEADS = 20_000
 E2E_SEED = 7

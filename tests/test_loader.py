@@ -36,6 +36,13 @@ VALID_TEXT = {
 LEADS = TABLES["leads"].column_names
 
 
+@pytest.fixture(autouse=True)
+def no_settle_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file here is written a moment before its load; the settle window (the
+    completeness rule) has its own tests in test_loader_deliveries.py."""
+    monkeypatch.setenv(loader.SETTLE_SECONDS_ENV, "0")
+
+
 @pytest.fixture
 def landing(tmp_path: Path) -> Path:
     path = tmp_path / "landing"
