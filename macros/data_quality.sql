@@ -10,6 +10,30 @@
     ({{ column }} > {{ dbt.dateadd('hour', var('future_tolerance_hours', 24), loaded_at_column) }})
 {%- endmacro %}
 
+{#- True when an event timestamp lies before var `earliest_event_date` (default 2000-01-01): a
+    lead created in 1900 is a placeholder or a parse error, not a cohort. -#}
+{% macro is_implausibly_old_timestamp(column) -%}
+    ({{ column }} < cast('{{ var("earliest_event_date", "2000-01-01") }}' as {{ dbt.type_timestamp() }}))
+{%- endmacro %}
+
+{#- True when a number is NaN or infinite (a CSV `1e309`, a Parquet NaN): it passes every range
+    check and then fails the build where it is cast to a decimal, so it is quarantined here. -#}
+{% macro is_not_finite(column) -%}
+    {{ return(adapter.dispatch('is_not_finite', 'lead_funnel')(column)) }}
+{%- endmacro %}
+
+{% macro default__is_not_finite(column) -%}
+    ({{ column }} in ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8))
+{%- endmacro %}
+
+{% macro duckdb__is_not_finite(column) -%}
+    (not isfinite({{ column }}))
+{%- endmacro %}
+
+{% macro spark__is_not_finite(column) -%}
+    (isnan({{ column }}) or abs({{ column }}) = double('infinity'))
+{%- endmacro %}
+
 {#- Row-level checks, first match wins. `checks` is a list of dicts with the keys condition (a
     SQL predicate), reason (the reason code) and rule (the rule name). Renders two columns:
     _check_reason and _check_rule. -#}

@@ -41,6 +41,7 @@
     {%- do parts.append(
         'lead_created_tolerance_minutes=' ~ var('lead_created_tolerance_minutes', 5)
     ) -%}
+    {%- do parts.append('earliest_event_date=' ~ var('earliest_event_date', '2000-01-01')) -%}
     {#- local_md5 is dbt's; sqlfluff's plain jinja templater has no such function. -#}
     {%- if local_md5 is defined -%}
         {{- local_md5(parts | join('|')) -}}

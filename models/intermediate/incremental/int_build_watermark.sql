@@ -8,10 +8,19 @@
 -- depends_on: {{ ref('fct_lead_score_events') }}
 -- depends_on: {{ ref('fct_mql_events') }}
 -- depends_on: {{ ref('fct_lead_funnel') }}
+-- depends_on: {{ ref('dim_leads') }}
+-- depends_on: {{ ref('fct_funnel_conversion') }}
+-- depends_on: {{ ref('rpt_speed_to_lead') }}
+-- depends_on: {{ ref('rpt_funnel_health') }}
+-- depends_on: {{ ref('fct_account_qualification') }}
+-- depends_on: {{ ref('rpt_mql_definition_backtest') }}
+-- depends_on: {{ ref('rpt_reconciliation') }}
+-- depends_on: {{ ref('rpt_events_after_as_of') }}
 -- The state an incremental build leaves for the next one (one row): raw rows loaded up to
 -- loaded_through are in the lead-keyed models, scored as of as_of_at, by the project whose
--- fingerprint this is. Built after every lead-keyed incremental model, so a build that fails
--- before them leaves the previous watermark, and the next build redoes the leads.
+-- fingerprint this is. Built after every lead-keyed incremental model and every mart and
+-- report (the depends_on above), so a build in which any of them or their tests fails leaves
+-- the previous watermark, and the next build redoes the leads.
 select
     int_load_window.loaded_through,
     int_as_of.as_of_at,

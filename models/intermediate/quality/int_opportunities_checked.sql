@@ -1,7 +1,7 @@
 -- Staged opportunities against the rules that need the leads or the whole record: an
 -- opportunity that names a lead needs that lead to exist, and can be neither created nor won
 -- before the lead was created (beyond var lead_created_tolerance_minutes, as for activities);
--- a won opportunity needs an amount.
+-- a won opportunity needs an amount. One booked on another account than its lead's is flagged.
 with
 
 stg_crm__opportunities as (
@@ -21,6 +21,12 @@ checked as (
     select
         stg_crm__opportunities.*,
         int_leads_checked.surviving_lead_id,
+        int_leads_checked.account_id as lead_account_id,
+        -- Booked on another account than its lead's: kept (accounts get merged and re-parented
+        -- in CRMs), but flagged, and a warning test counts them.
+        coalesce(
+            stg_crm__opportunities.account_id <> int_leads_checked.account_id, false
+        ) as has_account_mismatch,
         case
             when
                 stg_crm__opportunities.lead_id is not null

@@ -22,6 +22,8 @@
      'condition': 'not is_known_status'},
     {'reason': 'future_timestamp', 'rule': 'changed_at_not_after_load',
      'condition': is_future_timestamp('status_changed_at')},
+    {'reason': 'implausibly_old_timestamp', 'rule': 'status_changed_at_not_before_earliest_event_date',
+     'condition': is_implausibly_old_timestamp('status_changed_at')},
 ] -%}
 
 -- depends_on: {{ ref('int_load_window') }}

@@ -24,6 +24,10 @@
      'condition': is_future_timestamp('created_at')},
     {'reason': 'future_timestamp', 'rule': 'updated_at_not_after_load',
      'condition': is_future_timestamp('updated_at')},
+    {'reason': 'implausibly_old_timestamp', 'rule': 'created_at_not_before_earliest_event_date',
+     'condition': is_implausibly_old_timestamp('created_at')},
+    {'reason': 'non_finite_number', 'rule': 'annual_revenue_is_finite',
+     'condition': is_not_finite('annual_revenue')},
 ] -%}
 
 -- depends_on: {{ ref('int_load_window') }}

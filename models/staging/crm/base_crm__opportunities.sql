@@ -17,6 +17,12 @@
      'condition': is_future_timestamp('closed_at')},
     {'reason': 'future_timestamp', 'rule': 'updated_at_not_after_load',
      'condition': is_future_timestamp('updated_at')},
+    {'reason': 'non_finite_number', 'rule': 'amount_is_finite',
+     'condition': is_not_finite('amount')},
+    {'reason': 'implausibly_old_timestamp', 'rule': 'created_at_not_before_earliest_event_date',
+     'condition': is_implausibly_old_timestamp('created_at')},
+    {'reason': 'implausibly_old_timestamp', 'rule': 'closed_at_not_before_earliest_event_date',
+     'condition': is_implausibly_old_timestamp('closed_at')},
 ] -%}
 
 with

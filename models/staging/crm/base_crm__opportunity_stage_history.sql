@@ -11,6 +11,8 @@
     {'reason': 'null_key', 'rule': 'changed_at_not_null', 'condition': 'stage_changed_at is null'},
     {'reason': 'future_timestamp', 'rule': 'changed_at_not_after_load',
      'condition': is_future_timestamp('stage_changed_at')},
+    {'reason': 'implausibly_old_timestamp', 'rule': 'stage_changed_at_not_before_earliest_event_date',
+     'condition': is_implausibly_old_timestamp('stage_changed_at')},
 ] -%}
 
 with

@@ -24,6 +24,8 @@
      'condition': 'not is_known_activity_type'},
     {'reason': 'future_timestamp', 'rule': 'occurred_at_not_after_load',
      'condition': is_future_timestamp('occurred_at')},
+    {'reason': 'implausibly_old_timestamp', 'rule': 'occurred_at_not_before_earliest_event_date',
+     'condition': is_implausibly_old_timestamp('occurred_at')},
 ] -%}
 
 -- depends_on: {{ ref('int_load_window') }}
