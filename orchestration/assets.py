@@ -14,10 +14,12 @@ from dagster import (
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration import loader
+from orchestration.build_lock import build_lock
 from orchestration.contract import TABLES
 from orchestration.dbt_project import DBT_PROJECT, TRANSLATOR, dbt_build_args
 from orchestration.resources import WarehouseResource
-from orchestration.settings import parse_as_of
+from orchestration.settings import Settings, parse_as_of
+from orchestration.stale_runs import record_worker
 
 LANDING_SPECS = [
     AssetSpec(
@@ -36,6 +38,17 @@ def load_landing(
 ) -> Iterator[MaterializeResult]:
     """Loads the new files of each selected table; files already in the manifest are skipped."""
     settings = warehouse.settings()
+    record_worker(context.instance, context.run)
+    with build_lock(settings.warehouse, run_id=context.run_id):
+        yield from _load_selected(context, settings)
+
+
+def _load_selected(
+    context: AssetExecutionContext, settings: Settings
+) -> Iterator[MaterializeResult]:
+    unknown = loader.unknown_folders(settings.landing_dir)
+    if unknown:
+        context.log.warning(loader.unknown_folders_warning(unknown))
     con = loader.connect(settings.warehouse)
     try:
         loader.ensure_raw_schema(con)
@@ -82,6 +95,8 @@ def funnel_dbt_assets(
     config: DbtBuildConfig,
 ) -> Iterator[object]:
     """One ``dbt build`` over the selection: models, seeds and their tests in DAG order."""
-    warehouse.settings()  # exports FUNNEL_WAREHOUSE for profiles.yml
+    settings = warehouse.settings()  # exports FUNNEL_WAREHOUSE for profiles.yml
+    record_worker(context.instance, context.run)
     args = dbt_build_args(full_refresh=config.full_refresh, dbt_vars=build_vars(config))
-    yield from dbt.cli(args, context=context).stream()
+    with build_lock(settings.warehouse, run_id=context.run_id):
+        yield from dbt.cli(args, context=context).stream()

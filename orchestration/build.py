@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from orchestration.build_lock import build_lock
 from orchestration.settings import PROJECT_DIR, Settings, parse_as_of, put_interpreter_on_path
+from orchestration.stale_runs import worker_tags
 
 DBT_OP_NAME = "funnel_dbt_assets"  # the op of orchestration.assets.funnel_dbt_assets
 DBT_INPUTS = ("models", "macros", "seeds", "tests/dbt", "dbt_project.yml", "profiles.yml")
@@ -72,12 +74,16 @@ def build_all(
         dbt_config["as_of"] = as_of
     if dbt_config:
         run_config["ops"] = {DBT_OP_NAME: {"config": dbt_config}}
-    result = job.execute_in_process(
-        run_config=run_config,
-        instance=instance or DagsterInstance.get(),
-        tags=dict(run_tags or {}),
-        raise_on_error=False,
-    )
+    # One build per warehouse at a time: a second one is refused here with one line
+    # (BuildInProgress) instead of failing on DuckDB's lock inside the run. The run is tagged
+    # with this process, so that if it is killed the automation can tell (stale_runs).
+    with build_lock(settings.warehouse):
+        result = job.execute_in_process(
+            run_config=run_config,
+            instance=instance or DagsterInstance.get(),
+            tags={**worker_tags(), **dict(run_tags or {})},
+            raise_on_error=False,
+        )
     if not result.success:
         failures = [
             f"{event.step_key}: {event.event_specific_data.error.message.strip()}"

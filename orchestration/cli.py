@@ -60,6 +60,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from orchestration.build import build_all, describe_as_of, summarise
+    from orchestration.loader import unknown_folders, unknown_folders_warning
     from orchestration.settings import parse_as_of
 
     if getattr(args, "as_of", None):
@@ -80,6 +81,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"built every asset into {settings.warehouse} in {time.perf_counter() - start:.1f}s")
     print(summarise(result))
     print(describe_as_of(settings.warehouse))
+    unknown = unknown_folders(settings.landing_dir)
+    if unknown:
+        print(unknown_folders_warning(unknown))
     return 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster import Definitions
+from dagster import Definitions, in_process_executor
 
 from orchestration.assets import funnel_dbt_assets, load_landing
 from orchestration.checks import ASSET_CHECKS
@@ -16,4 +16,5 @@ defs = Definitions(
     schedules=SCHEDULES,
     sensors=SENSORS,
     resources=build_resources(),
+    executor=in_process_executor,
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster import AssetSelection, define_asset_job, job
+from dagster import AssetSelection, define_asset_job, in_process_executor, job
 
 from orchestration.digest import send_warning_digest
 
@@ -16,6 +16,9 @@ funnel_refresh_job = define_asset_job(
     selection=AssetSelection.all(),
     description="Loads new landing files and builds every dbt model, test and the summary.",
     tags={"funnel/writes_warehouse": "true"},
+    # Every step in the run's one process: DuckDB has one writer anyway, and the process the
+    # run records (stale_runs) then lives exactly as long as the run.
+    executor_def=in_process_executor,
 )
 
 

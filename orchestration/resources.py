@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource
 
+from orchestration.dbt_child import dbt_executable
 from orchestration.dbt_project import DBT_PROJECT
 from orchestration.settings import Settings, resolve_path
 
@@ -34,8 +32,10 @@ class WarehouseResource(ConfigurableResource):
 def build_resources() -> dict[str, object]:
     return {
         "warehouse": WarehouseResource(),
-        # The dbt beside this interpreter: `.venv/bin/funnel` runs without the venv on PATH.
+        # The dbt beside this interpreter (`.venv/bin/funnel` runs without the venv on PATH),
+        # started so that it dies with the process that started it (orchestration/dbt_child.py).
         "dbt": DbtCliResource(
-            project_dir=DBT_PROJECT, dbt_executable=str(Path(sys.executable).parent / "dbt")
+            project_dir=DBT_PROJECT,
+            dbt_executable=dbt_executable(Settings.from_env().dagster_home / "bin"),
         ),
     }

@@ -92,7 +92,13 @@ def finished_run(instance: DagsterInstance, run_id: str) -> FinishedRun | None:
     run_error = ""
     if run.status == DagsterRunStatus.FAILURE:
         records = instance.get_records_for_run(run_id, of_type=DagsterEventType.RUN_FAILURE)
-        run_error = "\n".join(r.event_log_entry.user_message for r in records.records)
+        # A failure reported from outside the run (stale_runs) carries its text on the event.
+        run_error = "\n".join(
+            r.event_log_entry.user_message
+            or getattr(r.event_log_entry.dagster_event, "message", None)
+            or ""
+            for r in records.records
+        )
     return FinishedRun(
         run_id=run_id,
         job_name=run.job_name,

@@ -21,6 +21,7 @@ from dagster import (
 from orchestration.digest import DigestConfig, build_digest, window
 from orchestration.jobs import DIGEST_JOB_NAME, funnel_refresh_job, warning_digest_job
 from orchestration.run_history import runs_in_progress
+from orchestration.stale_runs import fail_stale_runs
 
 CRON_ENV = "FUNNEL_SCHEDULE_CRON"
 TIMEZONE_ENV = "FUNNEL_SCHEDULE_TIMEZONE"
@@ -58,7 +59,9 @@ def refresh_schedule(settings: ScheduleSettings) -> ScheduleDefinition:
         f"{settings.timezone}).",
     )
     def funnel_daily_refresh(context: ScheduleEvaluationContext) -> RunRequest | SkipReason:
-        # DuckDB has one writer: a second build would fail on the lock, so wait for the next.
+        # DuckDB has one writer: a second build would fail on the lock, so wait for the next;
+        # but a run whose process is gone (killed) is marked failed first, not waited for.
+        fail_stale_runs(context.instance, ignore_jobs=(DIGEST_JOB_NAME,))
         busy = runs_in_progress(context.instance, ignore_jobs=[DIGEST_JOB_NAME])
         if busy:
             return SkipReason(f"a build is in progress ({busy[0]}); the next tick will catch up")

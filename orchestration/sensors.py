@@ -23,7 +23,7 @@ from dagster import (
 from orchestration.alerts import Alert, alert_urls, plan_run_alerts, send_alert
 from orchestration.failing_keys import with_sample_keys
 from orchestration.jobs import DIGEST_JOB_NAME, funnel_refresh_job
-from orchestration.loader import pending_files
+from orchestration.loader import pending_files, unknown_folders, unknown_folders_warning
 from orchestration.resources import WarehouseResource
 from orchestration.run_history import (
     RunCursor,
@@ -32,6 +32,7 @@ from orchestration.run_history import (
     runs_in_progress,
 )
 from orchestration.settings import Settings, resolve_path
+from orchestration.stale_runs import fail_stale_runs
 
 POLL_SECONDS_ENV = "FUNNEL_LANDING_POLL_SECONDS"
 ALERT_LOOK_BACK_SECONDS = 24 * 3600
@@ -119,6 +120,7 @@ def _poll_seconds() -> int:
 def funnel_landing_sensor(
     context: SensorEvaluationContext, warehouse: WarehouseResource
 ) -> SensorResult | SkipReason:
+    fail_stale_runs(context.instance, ignore_jobs=(DIGEST_JOB_NAME,))
     busy = runs_in_progress(context.instance, ignore_jobs=[DIGEST_JOB_NAME])
     if busy:
         return SkipReason(f"a build is in progress ({busy[0]}); new files wait for the next tick")
@@ -131,10 +133,12 @@ def funnel_landing_sensor(
         return SkipReason(f"warehouse {paths.warehouse} is locked by a running build: {error}")
     requested = json.loads(context.cursor) if context.cursor else {}
     plan = plan_landing(pending, requested, paths.landing_dir)
+    unknown = unknown_folders(paths.landing_dir)
+    if unknown:  # a misspelt folder (`lead/`) is never loaded: say so on every tick
+        context.log.warning(unknown_folders_warning(unknown))
     if not plan.new_files:
-        return SensorResult(
-            skip_reason=SkipReason("no new landing files"), cursor=json.dumps(plan.cursor)
-        )
+        skip = "no new landing files" + (f"; {unknown_folders_warning(unknown)}" if unknown else "")
+        return SensorResult(skip_reason=SkipReason(skip), cursor=json.dumps(plan.cursor))
     files = [rel for rels in plan.new_files.values() for rel in rels]
     request = RunRequest(
         run_key=plan.run_key,

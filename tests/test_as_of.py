@@ -4,11 +4,13 @@ One generated world has its activities cut off months before its last status cha
 as real exports often are, and one planted opportunity won before its lead existed. Built three
 times: with the default as-of (the latest event of any kind: nothing accepted is cut off), with an
 explicit earlier as-of (every later event out of every mart, counted by kind, and a warning), and
-that as-of again as a full refresh (the incremental as-of move gives the same marts).
+that as-of again as a full refresh of the models (the incremental as-of move gives the same
+marts).
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -134,8 +136,13 @@ def as_of_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         shutil.copy(settings.warehouse, explicit)
         builds["explicit"] = explicit
         builds["explicit_marts"] = _snapshot(explicit)
-        build_all(settings, instance=instance, as_of=AS_OF, full_refresh=True)
-        builds["refreshed_marts"] = _snapshot(settings.warehouse)
+    # The same as-of from scratch: models only (the build above ran every test).
+    refreshed = run_dbt(
+        settings.warehouse, root, "build", "--resource-type", "seed", "--resource-type", "model",
+        "--full-refresh", "--vars", json.dumps({"as_of": AS_OF}),
+    )  # fmt: skip
+    assert refreshed.returncode == 0, refreshed.stdout[-3000:]
+    builds["refreshed_marts"] = _snapshot(settings.warehouse)
     return builds
 
 

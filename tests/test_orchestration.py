@@ -207,6 +207,17 @@ def test_new_landing_file_triggers_one_run_of_its_table_and_downstream(defs, lan
         assert "batch_0002" not in next_request.tags["funnel/files"]
 
 
+def test_a_misspelt_table_folder_is_named_on_every_tick(defs, landing) -> None:
+    """`lead/` (for `leads/`) is never loaded: the sensor says so instead of passing over it."""
+    (landing.landing_dir / "lead").mkdir()
+    (landing.landing_dir / "lead" / "x.csv").write_text("lead_id\n")
+    with instance_for_test(set_dagster_home=False) as fresh:
+        first = _tick_landing(defs, landing, fresh, None)
+        again = _tick_landing(defs, landing, fresh, first.cursor)
+    assert "not in a table folder: lead " in again.skip_reason.skip_message
+    assert "known tables: accounts" in again.skip_reason.skip_message
+
+
 def test_locked_warehouse_skips_the_tick(defs, landing) -> None:
     holder = subprocess.Popen(
         [
