@@ -148,6 +148,60 @@ def test_the_dbt_child_dies_with_a_killed_build(killed_build) -> None:
     assert _wait_for(gone, 30, "the dbt child to end")
 
 
+PARENT_OF_A_LONG_CHILD = """
+import subprocess, sys, time
+child = subprocess.Popen(
+    [sys.executable, "-c", sys.argv[1]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+)
+print(child.pid, flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.mark.parametrize("dies_with_parent", [True, False])
+def test_a_dbt_child_dies_with_its_parent_even_when_its_output_is_no_pipe(
+    dies_with_parent: bool, tmp_path: Path
+) -> None:
+    """dbt_child asks the kernel for SIGKILL when its parent dies: a child writing nowhere that
+    a dead parent's pipe would break (output to a file, a quiet phase) is not left running. The
+    control case, without it, outlives its killed parent."""
+    ready = tmp_path / "ready"
+    setup = "from orchestration.dbt_child import _die_with_parent; _die_with_parent(); "
+    body = (setup if dies_with_parent else "") + (
+        f"from pathlib import Path; Path({str(ready)!r}).write_text('up'); "
+        "import time; time.sleep(60)"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT_OF_A_LONG_CHILD, body],
+        cwd=PROJECT_DIR,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    try:
+        _wait_for(ready.exists, 30, "the child to be running")
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        if dies_with_parent:
+            _wait_for(lambda: _zombie(child), 10, "the child to die with its parent")
+        else:
+            time.sleep(1)
+            assert not _zombie(child), "the control child outlives its parent"
+    finally:
+        parent.kill()
+        if not _zombie(child):
+            os.kill(child, signal.SIGKILL)
+
+
+def _zombie(pid: int) -> bool:
+    """Gone, or dead and waiting for its (init) parent to reap it."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
 def test_a_killed_build_is_marked_failed_alerts_and_the_next_tick_builds(
     killed_build, monkeypatch: pytest.MonkeyPatch
 ) -> None:
