@@ -63,6 +63,8 @@ def _load_selected(
                     "files_skipped": report.files_skipped,
                     "rows_loaded": report.rows_loaded,
                     "rows_rejected": report.rows_rejected,
+                    # Files still being written (the completeness rule): the next load takes them.
+                    "files_pending": report.files_pending,
                 },
             )
     finally:

@@ -1,5 +1,6 @@
-"""One bad value never takes a build down (issue 14): NaN and infinite amounts, and dates before
-var earliest_event_date, in raw tables (written by a connector, not through our loader, which
+"""One bad value never takes a build down (issue 14): NaN and infinite amounts, dates before var
+earliest_event_date and an opportunity with no creation date (dropped by the as-of cut in
+silence before), in raw tables (written by a connector, not through our loader, which
 rejects them itself) are quarantined with their reason, and the build and the reconciliation
 hold. An infinite amount used to fail every build in fct_funnel_conversion ("Could not cast value
 inf to DECIMAL(38,0)"), naming no file, row or column."""
@@ -21,6 +22,8 @@ BAD_ROWS = [
     ("opportunities", "opportunity_id", "OPP-1900",
      "timestamp '1900-01-01 00:00:00' as created_at",
      "implausibly_old_timestamp", "created_at_not_before_earliest_event_date"),
+    ("opportunities", "opportunity_id", "OPP-NO-DATE", "cast(null as timestamp) as created_at",
+     "null_required", "created_at_not_null"),
     ("leads", "lead_id", "LEAD-NAN", "cast('nan' as double) as annual_revenue",
      "non_finite_number", "annual_revenue_is_finite"),
     ("leads", "lead_id", "LEAD-1900", "timestamp '1900-01-01 00:00:00' as created_at",

@@ -10,6 +10,7 @@
 {%- set checks = [
     {'reason': 'null_key', 'rule': 'opportunity_id_not_null',
      'condition': 'opportunity_id is null'},
+    {'reason': 'null_required', 'rule': 'created_at_not_null', 'condition': 'created_at is null'},
     {'reason': 'negative_amount', 'rule': 'amount_not_negative', 'condition': 'amount < 0'},
     {'reason': 'future_timestamp', 'rule': 'created_at_not_after_load',
      'condition': is_future_timestamp('created_at')},
