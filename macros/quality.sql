@@ -1,17 +1,22 @@
+{#- The earliest time a row may carry and still follow its lead's creation: the lead's
+    `created_at` less var lead_created_tolerance_minutes (clock skew between systems). One bound
+    for activities, status changes and opportunities, and for the chain test that checks it. -#}
+{% macro earliest_after_lead_created(lead_created_at) -%}
+    {%- set tolerance = var('lead_created_tolerance_minutes', 5) | int %}
+    {{ dbt.dateadd('minute', -1 * tolerance, lead_created_at) }}
+{%- endmacro %}
+
 {#- Why a row that points at a lead cannot be used, or null: the lead is unknown, its merge
     chain does not resolve, its survivor is deleted, or the row predates the lead's creation by
     more than var lead_created_tolerance_minutes. `lead` is the joined lead record, `survivor`
     the lead it was merged into (or itself). -#}
 {% macro lead_link_reason(lead, survivor, event_at) -%}
-    {%- set tolerance = var('lead_created_tolerance_minutes', 5) | int %}
     case
         when {{ lead }}.lead_id is null then 'orphan_lead'
         when {{ lead }}.surviving_lead_id is null then 'unresolved_merge'
         when {{ survivor }}.is_deleted then 'lead_deleted'
         when
-            {{ event_at }} < {{ dbt.dateadd(
-                'minute', -1 * tolerance, lead ~ '.created_at'
-            ) }}
+            {{ event_at }} < {{ earliest_after_lead_created(lead ~ '.created_at') }}
             then 'before_lead_created'
     end
 {%- endmacro %}

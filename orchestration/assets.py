@@ -1,6 +1,5 @@
 """Assets: one per landing table load, and the dbt models built over them."""
 
-import os
 from collections.abc import Iterator
 
 from dagster import (
@@ -18,7 +17,7 @@ from orchestration.build_lock import build_lock
 from orchestration.contract import TABLES
 from orchestration.dbt_project import DBT_PROJECT, TRANSLATOR, dbt_build_args
 from orchestration.resources import WarehouseResource
-from orchestration.settings import Settings, parse_as_of
+from orchestration.settings import Settings, resolve_as_of
 from orchestration.stale_runs import record_worker
 
 LANDING_SPECS = [
@@ -83,8 +82,8 @@ class DbtBuildConfig(Config):
 
 def build_vars(config: DbtBuildConfig) -> dict[str, str]:
     """The dbt vars of a build: the as-of time, checked and normalised, when one is set."""
-    as_of = config.as_of or os.environ.get("FUNNEL_AS_OF", "")
-    return {"as_of": parse_as_of(as_of)} if as_of.strip() else {}
+    as_of = resolve_as_of(config.as_of)
+    return {"as_of": as_of} if as_of else {}
 
 
 @dbt_assets(

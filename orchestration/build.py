@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.build_lock import build_lock
-from orchestration.settings import PROJECT_DIR, Settings, parse_as_of, put_interpreter_on_path
+from orchestration.settings import PROJECT_DIR, Settings, put_interpreter_on_path, resolve_as_of
 from orchestration.stale_runs import worker_tags
 
 DBT_OP_NAME = "funnel_dbt_assets"  # the op of orchestration.assets.funnel_dbt_assets
@@ -55,9 +55,7 @@ def build_all(
     ``as_of`` scores and cuts the funnel at that moment (else FUNNEL_AS_OF, else the latest
     event in the data), checked before anything runs.
     """
-    as_of = as_of or os.environ.get("FUNNEL_AS_OF", "").strip() or None
-    if as_of:
-        as_of = parse_as_of(as_of)
+    as_of = resolve_as_of(as_of)
     settings.export()
     prepare_manifest()
     from dagster import DagsterInstance

@@ -61,11 +61,9 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from orchestration.build import build_all, describe_as_of, summarise
     from orchestration.loader import unknown_folders, unknown_folders_warning
-    from orchestration.settings import parse_as_of
+    from orchestration.settings import resolve_as_of
 
-    if getattr(args, "as_of", None):
-        parse_as_of(args.as_of)  # a clear error before anything is loaded or built
-
+    as_of = resolve_as_of(getattr(args, "as_of", None))  # a bad one: one line, before the build
     settings = Settings.from_env()
     start = time.perf_counter()
     # dbt's own progress lines go to a log file: the console gets the summary and any error.
@@ -76,7 +74,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         result = build_all(
             settings,
             full_refresh=getattr(args, "full_refresh", False),
-            as_of=getattr(args, "as_of", None),
+            as_of=as_of,
         )
     print(f"built every asset into {settings.warehouse} in {time.perf_counter() - start:.1f}s")
     print(summarise(result))

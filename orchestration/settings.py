@@ -84,3 +84,10 @@ def parse_as_of(text: str) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.isoformat(sep=" ")
+
+
+def resolve_as_of(explicit: str | None = None) -> str | None:
+    """The as-of time of a build, normalised (parse_as_of): `explicit` (--as-of, the dbt
+    asset's run config), else env FUNNEL_AS_OF, else None (the latest event in the data)."""
+    text = (explicit or os.environ.get("FUNNEL_AS_OF") or "").strip()
+    return parse_as_of(text) if text else None

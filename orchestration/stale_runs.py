@@ -20,15 +20,11 @@ from pathlib import Path
 
 from dagster import DagsterInstance, DagsterRun, DagsterRunStatus, RunsFilter
 
+from orchestration.run_history import IN_PROGRESS
+
 PID_TAG = "funnel/worker_pid"
 PID_STARTED_TAG = "funnel/worker_started"
 HOST_TAG = "funnel/worker_host"
-IN_PROGRESS = (
-    DagsterRunStatus.QUEUED,
-    DagsterRunStatus.NOT_STARTED,
-    DagsterRunStatus.STARTING,
-    DagsterRunStatus.STARTED,
-)
 
 
 def _start_ticks(pid: int) -> str | None:

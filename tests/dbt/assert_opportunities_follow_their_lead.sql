@@ -3,10 +3,7 @@
 -- opportunity belongs in quarantine_opportunities (before_lead_created, won_before_lead_created);
 -- one that reached the marts would count a deal won before its lead existed.
 {{ config(meta={'dagster': {'ref': {'name': 'fct_lead_funnel'}}}) }}
-{%- set tolerance = var('lead_created_tolerance_minutes', 5) | int %}
-{%- set lead_created_with_tolerance = dbt.dateadd(
-    'minute', -1 * tolerance, 'int_leads_checked.created_at'
-) %}
+{%- set earliest_allowed = earliest_after_lead_created('int_leads_checked.created_at') %}
 with
 
 int_opportunities_resolved as (
@@ -28,7 +25,7 @@ counted as (
         int_opportunities_resolved.is_won,
         int_opportunities_resolved.closed_at,
         int_leads_checked.created_at as lead_created_at,
-        {{ lead_created_with_tolerance }} as earliest_allowed_at
+        {{ earliest_allowed }} as earliest_allowed_at
     from int_opportunities_resolved
     inner join int_leads_checked
         on int_opportunities_resolved.original_lead_id = int_leads_checked.lead_id

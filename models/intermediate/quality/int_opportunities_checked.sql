@@ -12,10 +12,7 @@ int_leads_checked as (
     select * from {{ ref('int_leads_checked') }}
 ),
 
-{%- set tolerance = var('lead_created_tolerance_minutes', 5) | int %}
-{%- set lead_created_with_tolerance = dbt.dateadd(
-    'minute', -1 * tolerance, 'int_leads_checked.created_at'
-) %}
+{%- set earliest_allowed = earliest_after_lead_created('int_leads_checked.created_at') %}
 
 checked as (
     select
@@ -37,11 +34,11 @@ checked as (
                 and int_leads_checked.surviving_lead_id is null
                 then 'unresolved_merge'
             when
-                stg_crm__opportunities.created_at < {{ lead_created_with_tolerance }}
+                stg_crm__opportunities.created_at < {{ earliest_allowed }}
                 then 'before_lead_created'
             when
                 stg_crm__opportunities.is_won
-                and stg_crm__opportunities.closed_at < {{ lead_created_with_tolerance }}
+                and stg_crm__opportunities.closed_at < {{ earliest_allowed }}
                 then 'won_before_lead_created'
             when
                 stg_crm__opportunities.is_won
