@@ -22,9 +22,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/funnel run $(if $(filter-out 0,$(FULL_REFRESH)),--full-refresh)
 
-## Lint (ruff, sqlfluff) and the whole test suite.
+## Lint (ruff, sqlfluff) and the whole test suite, on TEST_WORKERS processes (default 2, the
+## cores CI has; a test file stays on one worker, so its module fixtures are built once).
+TEST_WORKERS ?= 2
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration tests bench

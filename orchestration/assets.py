@@ -8,6 +8,7 @@ from dagster import (
     AssetSpec,
     Config,
     MaterializeResult,
+    asset,
     multi_asset,
 )
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -15,7 +16,12 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from orchestration import loader
 from orchestration.build_lock import build_lock
 from orchestration.contract import TABLES
-from orchestration.dbt_project import DBT_PROJECT, TRANSLATOR, dbt_build_args
+from orchestration.dbt_project import (
+    DBT_PROJECT,
+    TRANSLATOR,
+    dbt_build_args,
+    prune_run_targets,
+)
 from orchestration.resources import WarehouseResource
 from orchestration.settings import Settings, resolve_as_of
 from orchestration.stale_runs import record_worker
@@ -38,16 +44,16 @@ def load_landing(
     """Loads the new files of each selected table; files already in the manifest are skipped."""
     settings = warehouse.settings()
     record_worker(context.instance, context.run)
-    with build_lock(settings.warehouse, run_id=context.run_id):
+    with build_lock(settings.warehouse, run_id=context.run.run_id):
         yield from _load_selected(context, settings)
 
 
 def _load_selected(
     context: AssetExecutionContext, settings: Settings
 ) -> Iterator[MaterializeResult]:
-    unknown = loader.unknown_folders(settings.landing_dir)
+    unknown = loader.not_loadable(settings.landing_dir)
     if unknown:
-        context.log.warning(loader.unknown_folders_warning(unknown))
+        context.log.warning(loader.not_loadable_warning(unknown))
     con = loader.connect(settings.warehouse)
     try:
         loader.ensure_raw_schema(con)
@@ -99,5 +105,42 @@ def funnel_dbt_assets(
     settings = warehouse.settings()  # exports FUNNEL_WAREHOUSE for profiles.yml
     record_worker(context.instance, context.run)
     args = dbt_build_args(full_refresh=config.full_refresh, dbt_vars=build_vars(config))
-    with build_lock(settings.warehouse, run_id=context.run_id):
+    with build_lock(settings.warehouse, run_id=context.run.run_id):
+        prune_run_targets(DBT_PROJECT.project_dir / DBT_PROJECT.target_path)
         yield from dbt.cli(args, context=context).stream()
+
+
+PUBLISHED_KEY = AssetKey(["serving", "published_snapshot"])
+
+
+@asset(
+    key=PUBLISHED_KEY,
+    group_name="serving",
+    deps=list(funnel_dbt_assets.keys),
+    kinds={"duckdb"},
+    description=(
+        "The snapshot BI tools, `funnel report` and the dashboard read: the marts and quality "
+        "schemas of the last successful build, in a file DuckDB 1.2+ opens, swapped in by one "
+        "atomic rename (FUNNEL_PUBLISHED; orchestration/publish.py). A failed build publishes "
+        "nothing."
+    ),
+)
+def published_snapshot(
+    context: AssetExecutionContext, warehouse: WarehouseResource
+) -> MaterializeResult:
+    """Runs only when the dbt step succeeded: a failed model or error-severity test fails that
+    step, and Dagster skips everything downstream of it, this asset included."""
+    from orchestration.publish import publish
+
+    settings = warehouse.settings()
+    with build_lock(settings.warehouse, run_id=context.run.run_id):
+        publication = publish(settings.warehouse, settings.published, run_id=context.run.run_id)
+    context.log.info(publication.summary())
+    return MaterializeResult(
+        metadata={
+            "path": str(publication.path),
+            "tables": len(publication.tables),
+            "rows": sum(publication.tables.values()),
+            "seconds": round(publication.seconds, 2),
+        }
+    )

@@ -60,7 +60,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from orchestration.build import build_all, describe_as_of, summarise
-    from orchestration.loader import unknown_folders, unknown_folders_warning
+    from orchestration.loader import not_loadable, not_loadable_warning
     from orchestration.settings import resolve_as_of
 
     as_of = resolve_as_of(getattr(args, "as_of", None))  # a bad one: one line, before the build
@@ -79,16 +79,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"built every asset into {settings.warehouse} in {time.perf_counter() - start:.1f}s")
     print(summarise(result))
     print(describe_as_of(settings.warehouse))
-    unknown = unknown_folders(settings.landing_dir)
+    print(f"published the marts for readers to {settings.published}")
+    unknown = not_loadable(settings.landing_dir)
     if unknown:
-        print(unknown_folders_warning(unknown))
+        print(not_loadable_warning(unknown))
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from orchestration.publish import NothingPublished
     from orchestration.report import print_report
 
-    print_report(Settings.from_env().warehouse)
+    # The published snapshot, never the build's file: a report works while a build runs.
+    try:
+        print_report(Settings.from_env().published)
+    except NothingPublished as exc:
+        print(f"funnel report: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetKey
@@ -59,3 +60,34 @@ def dbt_build_args(
     if dbt_vars:
         args += ["--vars", json.dumps(dict(dbt_vars), sort_keys=True)]
     return args
+
+
+RUN_TARGET_PREFIX = "funnel_dbt_assets-"  # dagster-dbt's target folder per run: <op>-<run>-<hash>
+
+
+def prune_run_targets(target_dir: Path, *, keep: int = 5, idle_seconds: float = 3600) -> int:
+    """Removes old per-run target folders: dagster-dbt writes one per run (manifest, compiled SQL,
+    logs: about 10 MB here) and never removes them. Keeps the `keep` newest, and any folder
+    written to within `idle_seconds` (a run still going). Returns how many were removed."""
+    import shutil
+    import time
+
+    def last_write(folder: Path) -> float:
+        return max((p.stat().st_mtime for p in folder.iterdir()), default=folder.stat().st_mtime)
+
+    folders = sorted(
+        (p for p in target_dir.glob(RUN_TARGET_PREFIX + "*") if p.is_dir()),
+        key=last_write,
+        reverse=True,
+    )
+    removed = 0
+    now = time.time()
+    for folder in folders[keep:]:
+        try:
+            if now - last_write(folder) < idle_seconds:
+                continue
+            shutil.rmtree(folder)
+        except OSError:
+            continue  # another process removed it first, or is still writing it
+        removed += 1
+    return removed

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dagster import Definitions, in_process_executor
 
-from orchestration.assets import funnel_dbt_assets, load_landing
+from orchestration.assets import funnel_dbt_assets, load_landing, published_snapshot
 from orchestration.checks import ASSET_CHECKS
 from orchestration.orchestration_defs import JOBS, SCHEDULES, SENSORS, SUMMARY_ASSETS
 from orchestration.resources import build_resources
 
 defs = Definitions(
-    assets=[load_landing, funnel_dbt_assets, *SUMMARY_ASSETS],
+    assets=[load_landing, funnel_dbt_assets, published_snapshot, *SUMMARY_ASSETS],
     asset_checks=ASSET_CHECKS,
     jobs=JOBS,
     schedules=SCHEDULES,

@@ -8,7 +8,7 @@ and its rejects, so a crash never leaves a half-loaded file behind.
 Which files load: ``<landing>/<table>/**/<name>.csv``, ``.csv.gz`` or ``.parquet`` at any
 depth below the table folder, in sorted path order; the manifest names them relative to the
 landing zone (``leads/2025-03/x.csv``). Anything outside a table folder is not loaded and is
-reported (``unknown_folders``, a warning in ``LoadReport.summary``).
+reported (``not_loadable``, a warning in ``LoadReport.summary``).
 
 Completeness rule (the landing contract, orchestration/contract.py): a file is taken only once
 it is complete. Names starting with '.' or '_' (files and folders) or ending in '.tmp',
@@ -197,11 +197,12 @@ class TableLoadReport:
 
 @dataclass
 class LoadReport:
-    """A whole landing run; unknown folders (and files in the landing root) are listed because
-    a misspelt folder would otherwise be ignored without anyone noticing."""
+    """A whole landing run; what is never loaded (unknown folders, files in the landing root,
+    files of no landing format) is listed, because a misspelt folder or an .xlsx delivery would
+    otherwise be ignored without anyone noticing."""
 
     tables: list[TableLoadReport] = field(default_factory=list)
-    unknown_folders: list[str] = field(default_factory=list)
+    not_loadable: list[str] = field(default_factory=list)
 
     @property
     def files(self) -> list[FileLoadResult]:
@@ -238,8 +239,8 @@ class LoadReport:
             f"{self.rows_loaded:,} rows loaded, {self.rows_rejected:,} rejected"
         ]
         lines += [f"  {t.summary()}" for t in self.tables if t.files]
-        if self.unknown_folders:
-            lines.append(f"  {unknown_folders_warning(self.unknown_folders)}")
+        if self.not_loadable:
+            lines.append(f"  {not_loadable_warning(self.not_loadable)}")
         return "\n".join(lines)
 
 
@@ -330,7 +331,7 @@ def load_landing(
         ensure_raw_schema(con)
         plans = _plan_tables(con, landing_dir, names)
         reports = [_load_plans(con, name, plans[name]) for name in names]
-    return LoadReport(tables=reports, unknown_folders=unknown_folders(landing_dir))
+    return LoadReport(tables=reports, not_loadable=not_loadable(landing_dir))
 
 
 def load_table(con: duckdb.DuckDBPyConnection, landing_dir: Path, table: str) -> TableLoadReport:
@@ -367,25 +368,44 @@ def pending_files(landing_dir: Path, warehouse: Path) -> dict[str, list[Path]]:
     return {table: files for table, files in pending.items() if files}
 
 
-def unknown_folders(landing_dir: Path) -> list[str]:
-    """The landing zone's folders that are no table (``lead`` for ``leads``) and the files
-    lying in its root, sorted: nothing in them is ever loaded, so every caller (load, build,
-    sensor) should show them. Temporary names (see the completeness rule) are left out, so a
-    ``_generator_manifest.json`` or a ``.DS_Store`` is no warning."""
+def not_loadable(landing_dir: Path) -> list[str]:
+    """What in the landing zone is never loaded, sorted: folders that are no table (``lead/``
+    for ``leads``), files lying in its root, and files in a table folder that are no landing
+    format (``leads/export.xlsx``; see FILE_FORMATS). Every caller (load, build, sensor) shows
+    them, so a delivery is never passed over in silence. Temporary names (see the completeness
+    rule) are left out, so a ``_generator_manifest.json`` or a ``.DS_Store`` is no warning."""
     if not landing_dir.is_dir():
         return []
-    return sorted(
-        p.name
-        for p in landing_dir.iterdir()
-        if not _is_temporary(p.name) and (p.is_file() or (p.is_dir() and p.name not in TABLES))
-    )
+    found: list[str] = []
+    for path in landing_dir.iterdir():
+        if _is_temporary(path.name):
+            continue
+        if path.is_file():
+            found.append(path.name)
+        elif path.is_dir() and path.name not in TABLES:
+            found.append(path.name + "/")
+        elif path.is_dir():
+            found += _unsupported_in(path, landing_dir)
+    return sorted(found)
 
 
-def unknown_folders_warning(names: list[str]) -> str:
-    """The one warning every caller prints for what unknown_folders found."""
+def _unsupported_in(folder: Path, landing_dir: Path) -> list[str]:
+    found: list[str] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not _is_temporary(d)]
+        found += [
+            Path(root, name).relative_to(landing_dir).as_posix()
+            for name in names
+            if not _is_temporary(name) and not _file_format(name)
+        ]
+    return found
+
+
+def not_loadable_warning(names: list[str]) -> str:
+    """The one warning every caller prints for what not_loadable found."""
     return (
-        f"WARNING: not loaded, not in a table folder: {', '.join(names)} "
-        f"(known tables: {', '.join(sorted(TABLES))})"
+        f"WARNING: not loaded: {', '.join(names)} (a table folder holds "
+        f"{', '.join(FILE_FORMATS)} files; known tables: {', '.join(sorted(TABLES))})"
     )
 
 

@@ -231,9 +231,12 @@ def _measurement_window(con: duckdb.DuckDBPyConnection) -> float | None:
         return None
 
 
-def print_report(warehouse: Path) -> None:
-    """Prints the four sections; a section with nothing to show prints why, not a table."""
-    con = duckdb.connect(str(warehouse), read_only=True)
+def print_report(snapshot: Path) -> None:
+    """Prints the four sections from the published snapshot (or any file with its tables); a
+    section with nothing to show prints why, not a table."""
+    from orchestration.publish import connect_published
+
+    con = connect_published(snapshot)
     try:
         sections = [
             (

@@ -23,7 +23,7 @@ from dagster import (
 from orchestration.alerts import Alert, alert_urls, plan_run_alerts, send_alert
 from orchestration.failing_keys import with_sample_keys
 from orchestration.jobs import DIGEST_JOB_NAME, funnel_refresh_job
-from orchestration.loader import pending_files, unknown_folders, unknown_folders_warning
+from orchestration.loader import not_loadable, not_loadable_warning, pending_files
 from orchestration.resources import WarehouseResource
 from orchestration.run_history import (
     RunCursor,
@@ -133,11 +133,11 @@ def funnel_landing_sensor(
         return SkipReason(f"warehouse {paths.warehouse} is locked by a running build: {error}")
     requested = json.loads(context.cursor) if context.cursor else {}
     plan = plan_landing(pending, requested, paths.landing_dir)
-    unknown = unknown_folders(paths.landing_dir)
+    unknown = not_loadable(paths.landing_dir)
     if unknown:  # a misspelt folder (`lead/`) is never loaded: say so on every tick
-        context.log.warning(unknown_folders_warning(unknown))
+        context.log.warning(not_loadable_warning(unknown))
     if not plan.new_files:
-        skip = "no new landing files" + (f"; {unknown_folders_warning(unknown)}" if unknown else "")
+        skip = "no new landing files" + (f"; {not_loadable_warning(unknown)}" if unknown else "")
         return SensorResult(skip_reason=SkipReason(skip), cursor=json.dumps(plan.cursor))
     files = [rel for rels in plan.new_files.values() for rel in rels]
     request = RunRequest(

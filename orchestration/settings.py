@@ -15,6 +15,8 @@ DEFAULTS = {
     "FUNNEL_WAREHOUSE": "warehouse/funnel.duckdb",
     "DAGSTER_HOME": ".dagster_home",
 }
+# FUNNEL_PUBLISHED, the snapshot readers open (orchestration/publish.py), has no fixed default:
+# it sits beside the warehouse, <warehouse dir>/published/<warehouse name>.
 
 
 def resolve_path(value: str) -> Path:
@@ -37,6 +39,12 @@ class Settings:
     landing_dir: Path
     warehouse: Path
     dagster_home: Path
+    published: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.published is None:
+            default = self.warehouse.parent / "published" / self.warehouse.name
+            object.__setattr__(self, "published", default)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -45,6 +53,9 @@ class Settings:
             landing_dir=resolve_path(env["FUNNEL_LANDING_DIR"]),
             warehouse=resolve_path(env["FUNNEL_WAREHOUSE"]),
             dagster_home=resolve_path(env["DAGSTER_HOME"]),
+            published=resolve_path(os.environ["FUNNEL_PUBLISHED"])
+            if os.environ.get("FUNNEL_PUBLISHED")
+            else None,
         )
 
     def export(self) -> None:
@@ -53,6 +64,12 @@ class Settings:
         os.environ["FUNNEL_LANDING_DIR"] = str(self.landing_dir)
         os.environ["FUNNEL_WAREHOUSE"] = str(self.warehouse)
         os.environ["DAGSTER_HOME"] = str(self.dagster_home)
+        # Only a snapshot path set apart from the warehouse is passed on: the default follows
+        # FUNNEL_WAREHOUSE wherever a child process reads it.
+        if self.published == self.warehouse.parent / "published" / self.warehouse.name:
+            os.environ.pop("FUNNEL_PUBLISHED", None)
+        else:
+            os.environ["FUNNEL_PUBLISHED"] = str(self.published)
         os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "False"
         os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
         put_interpreter_on_path()

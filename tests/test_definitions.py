@@ -47,6 +47,12 @@ def test_definitions_load_with_landing_and_dbt_assets() -> None:
     assert graph.get(AssetKey(["config", "fit_rules"])).group_name == "config"
     checks = {check.asset_key for check in graph.asset_check_keys}
     assert AssetKey(["marts", "dim_leads"]) in checks, "dbt tests must surface as asset checks"
+    # Publishing waits for every dbt node: a failed one skips it (nothing half-built published).
+    published = graph.get(AssetKey(["serving", "published_snapshot"]))
+    dbt_keys = {key for key in keys if key.path[0] not in ("raw", "serving")} - {
+        AssetKey(["marts", "funnel_summary"])
+    }
+    assert dbt_keys and dbt_keys <= set(published.parent_keys)
 
 
 def test_settings_resolve_relative_paths_against_the_project(monkeypatch) -> None:
@@ -59,6 +65,43 @@ def test_settings_resolve_relative_paths_against_the_project(monkeypatch) -> Non
     absolute = Path("/tmp/elsewhere/funnel.duckdb")
     monkeypatch.setenv("FUNNEL_WAREHOUSE", str(absolute))
     assert Settings.from_env().warehouse == absolute
+
+
+def test_the_published_snapshot_sits_beside_the_warehouse_unless_set(monkeypatch) -> None:
+    monkeypatch.delenv("FUNNEL_PUBLISHED", raising=False)
+    monkeypatch.setenv("FUNNEL_WAREHOUSE", "/tmp/elsewhere/acme.duckdb")
+    settings = Settings.from_env()
+    assert settings.published == Path("/tmp/elsewhere/published/acme.duckdb")
+    settings.export()
+    assert "FUNNEL_PUBLISHED" not in os.environ, "the default follows FUNNEL_WAREHOUSE"
+    monkeypatch.setenv("FUNNEL_PUBLISHED", "serving/bi.duckdb")
+    moved = Settings.from_env()
+    assert moved.published == resolve_path("serving/bi.duckdb")
+    moved.export()
+    assert os.environ["FUNNEL_PUBLISHED"] == str(resolve_path("serving/bi.duckdb"))
+
+
+def test_old_per_run_dbt_targets_are_pruned_but_not_a_running_one(tmp_path: Path) -> None:
+    from orchestration.dbt_project import RUN_TARGET_PREFIX, prune_run_targets
+
+    old = time.time() - 7200
+    for index in range(8):
+        folder = tmp_path / f"{RUN_TARGET_PREFIX}{index:07d}-x"
+        folder.mkdir()
+        (folder / "dbt.log").write_text("log")
+        os.utime(folder / "dbt.log", (old + index, old + index))
+    running = []
+    for name in ("running-a", "running-b"):  # still being written: kept whatever `keep` is
+        folder = tmp_path / f"{RUN_TARGET_PREFIX}{name}"
+        folder.mkdir()
+        (folder / "dbt.log").write_text("log")
+        running.append(folder.name)
+    (tmp_path / "manifest.json").write_text("{}")
+    assert prune_run_targets(tmp_path, keep=3) == 7
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted(["manifest.json", *running, f"{RUN_TARGET_PREFIX}0000007-x"])
+    assert prune_run_targets(tmp_path, keep=1) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["manifest.json", *running])
 
 
 def test_manifest_staleness_follows_dbt_inputs(tmp_path: Path) -> None:

@@ -12,8 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_DIR
+from conftest import PROJECT_DIR, query, query_df
 from webhook import webhook_server
+
+from orchestration.publish import partial_snapshots
 
 HOLD_LOCK = """
 import sys, time
@@ -114,18 +116,54 @@ def _wait_for(predicate, seconds: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _published_tables(path: Path) -> dict[str, object]:
+    tables = query(
+        path,
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_schema <> 'serving' order by 1",
+    )
+    return {name: query_df(path, f"select * from {name} order by all") for (name,) in tables}
+
+
+def _has_open(pid: int, path: Path) -> bool:
+    """True when process `pid` has `path` open (dbt has opened the warehouse: parsing is over
+    and it is building)."""
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            if os.readlink(fd) == str(path.resolve()):
+                return True
+        except OSError:
+            continue
+    return False
+
+
 @pytest.fixture(scope="module")
 def killed_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """`funnel build` killed with SIGKILL while its dbt child builds the models."""
+    """A build, then `funnel build --full-refresh` killed with SIGKILL while its dbt child
+    rebuilds the models."""
+    from dagster import DagsterInstance
+
+    from orchestration.build import build_all
     from orchestration.generator import generate
+    from orchestration.settings import Settings
 
     root = tmp_path_factory.mktemp("killed")
     env = _env(root)
     generate(300, 9, Path(env["FUNNEL_LANDING_DIR"]))
+    settings = Settings(
+        Path(env["FUNNEL_LANDING_DIR"]), Path(env["FUNNEL_WAREHOUSE"]), root / "dagster_first"
+    )
+    with DagsterInstance.ephemeral() as instance:
+        build_all(settings, instance=instance)
+    published = _published_tables(settings.published)
     Path(env["DAGSTER_HOME"]).mkdir()
     Path(env["DAGSTER_HOME"], "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     build = subprocess.Popen(
-        [str(Path(sys.executable).parent / "funnel"), "build"],
+        [str(Path(sys.executable).parent / "funnel"), "build", "--full-refresh"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -135,10 +173,31 @@ def killed_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         180,
         "dbt to start under funnel build",
     )
-    time.sleep(3)  # mid-way through the models
+    _wait_for(lambda: _has_open(dbt[0], settings.warehouse), 180, "dbt to open the warehouse")
+    time.sleep(4)  # mid-way through the models
+    assert build.poll() is None, "the build ended before it was killed"
     build.send_signal(signal.SIGKILL)
     build.wait()
-    return {"root": root, "env": env, "dbt_pids": dbt}
+    return {
+        "root": root,
+        "env": env,
+        "dbt_pids": dbt,
+        "settings": settings,
+        "published_before": published,
+    }
+
+
+def test_a_killed_full_refresh_leaves_readers_the_marts_of_the_build_before(
+    killed_build,
+) -> None:
+    settings = killed_build["settings"]
+    before = killed_build["published_before"]
+    after = _published_tables(settings.published)
+    assert sorted(after) == sorted(before)
+    assert {"marts.dim_leads", "marts.fct_funnel_conversion"} <= set(after)
+    for name, frame in before.items():
+        assert frame.equals(after[name]), f"{name} changed under a killed build"
+    assert partial_snapshots(settings.published) == []
 
 
 def test_the_dbt_child_dies_with_a_killed_build(killed_build) -> None:

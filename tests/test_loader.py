@@ -483,7 +483,7 @@ def test_pending_files_on_a_warehouse_without_manifest(landing: Path, warehouse:
     assert pending_files(landing, warehouse) == {"leads": [first]}
 
 
-def test_unknown_folders_are_reported_and_other_files_ignored(
+def test_unknown_folders_and_other_files_are_reported_not_loaded(
     landing: Path, warehouse: Path
 ) -> None:
     write_csv(landing / "prospects" / "p.csv", [{"id": "1"}])
@@ -493,7 +493,7 @@ def test_unknown_folders_are_reported_and_other_files_ignored(
 
     report = load_landing(landing, warehouse)
 
-    assert report.unknown_folders == ["prospects"]
+    assert report.not_loadable == ["leads/README.md", "prospects/"]
     assert [f.file for f in report.files] == ["leads/a.csv"]
     assert "prospects" in report.summary()
 

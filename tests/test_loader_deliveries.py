@@ -25,8 +25,8 @@ from orchestration.loader import (
     LoadError,
     landing_settle_seconds,
     load_landing,
+    not_loadable,
     pending_files,
-    unknown_folders,
 )
 
 
@@ -152,23 +152,29 @@ def test_files_in_subfolders_load_in_sorted_path_order(landing: Path, warehouse:
 # 3. unknown folders and files in the landing root -----------------------------------------
 
 
-def test_unknown_folders_and_root_files_are_reported(landing: Path, warehouse: Path) -> None:
+def test_unknown_folders_root_files_and_other_formats_are_reported(
+    landing: Path, warehouse: Path
+) -> None:
     write_csv(landing / "lead" / "x.csv", [row("leads", 1)])
     write_csv(landing / "x.csv", [row("leads", 2)])
     write_csv(landing / "leads" / "a.csv", [row("leads", 3)])
+    write_lines(landing / "leads" / "2025-03" / "export.xlsx", ["not csv"])
+    write_lines(landing / "leads" / "b.json", ["{}"])
+    write_lines(landing / "leads" / ".b.csv.swp", ["editor"])
     write_lines(landing / "_generator_manifest.json", ["{}"])
     write_lines(landing / ".hidden" / "notes.txt", ["not a delivery"])
     write_lines(landing / "y.csv.part", ["being written"])
 
-    assert unknown_folders(landing) == ["lead", "x.csv"]
+    expected = ["lead/", "leads/2025-03/export.xlsx", "leads/b.json", "x.csv"]
+    assert not_loadable(landing) == expected
     report = load_landing(landing, warehouse)
 
-    assert report.unknown_folders == ["lead", "x.csv"]
+    assert report.not_loadable == expected
     assert [(f.file, f.rows_loaded) for f in report.files] == [("leads/a.csv", 1)]
     (warning,) = [line for line in report.summary().splitlines() if "WARNING" in line]
-    assert "lead, x.csv" in warning
+    assert ", ".join(expected) in warning and ".csv.gz" in warning
     assert f"known tables: {', '.join(sorted(TABLES))}" in warning
-    assert unknown_folders(landing / "missing") == []
+    assert not_loadable(landing / "missing") == []
 
 
 # 4. extra columns ------------------------------------------------------------------------
