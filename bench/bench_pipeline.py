@@ -35,7 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from orchestration.dbt_project import dbt_build_args
+from orchestration.defs.dbt_project import dbt_build_args
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     # The scheduled build's command line (unit tests left out: they run in `make test`).
     dbt_build = [str(BIN / "dbt"), *dbt_build_args(), "--target-path", str(out / "target")]
-    load = [str(BIN / "python"), "-c", "import sys; from orchestration.loader import "
+    load = [str(BIN / "python"), "-c", "import sys; from orchestration.ingestion.loader import "
             "load_landing; from pathlib import Path; "
             "print(load_landing(Path(sys.argv[1]), Path(sys.argv[2])).summary())",
             str(landing), str(warehouse)]  # fmt: skip

@@ -1,14 +1,14 @@
-{#- Lead-keyed incremental builds (README "Incremental builds").
+{#- Lead-keyed incremental builds (docs/incremental.md).
 
     A build after a new load recomputes only the leads whose inputs changed since the previous
-    build (int_leads_touched): each incremental model deletes those leads' rows in a pre-hook
+    build (ctl_leads_touched): each incremental model deletes those leads' rows in a pre-hook
     and inserts them again, recomputed over each lead's whole history. The previous build's
     state (watermark, merge resolution) is read from int_build_watermark and
     int_build_lead_survivors, which are built last, so a build that fails half-way leaves the
     old watermark and the next build redoes its leads. -#}
 
-{#- The relation a model of this project was built into by the previous build, or none: found
-    through the graph, not ref(), because the state models are downstream of their readers. -#}
+{#- The relation a model of this project is built into, or none when it does not exist yet:
+    found through the graph, not ref(), for the hooks and test filters that read it. -#}
 {% macro previous_build_relation(model_name) -%}
     {%- if not execute -%}
         {{ return(none) }}
@@ -59,7 +59,7 @@
     is built in full). `lead_column` holds the surviving lead id. -#}
 {% macro is_touched_lead(lead_column) -%}
     {%- if is_lead_incremental() -%}
-        {{ lead_column }} in (select lead_id from {{ ref('int_leads_touched') }})
+        {{ lead_column }} in (select lead_id from {{ ref('ctl_leads_touched') }})
     {%- else -%}
         (1 = 1)
     {%- endif -%}
@@ -68,12 +68,13 @@
 {#- The pre-hook of every incremental model here: deletes the rows `condition` names, the rows
     this build recomputes (all rows when the window says everything must be recomputed); a no-op
     when the model is built in full. -#}
-{% macro delete_recomputed_rows(condition) -%}
+{% macro delete_recomputed_rows(condition, recompute_all_sql=none) -%}
     {%- if is_lead_incremental() -%}
         delete from {{ this }}
         where
             {{ condition }}
-            or (select recompute_all from {{ ref('int_load_window') }})
+            or {{ recompute_all_sql or
+                "(select recompute_all from " ~ ref('ctl_load_window') ~ ")" }}
     {%- else -%}
         select 1
     {%- endif -%}
@@ -91,7 +92,7 @@
 {% macro keys_loaded_since_watermark(source_relation, key_expression) -%}
     select {{ key_expression }} as staged_key
     from {{ source_relation }}
-    where _loaded_at > (select previous_loaded_through from {{ ref('int_load_window') }})
+    where _loaded_at > {{ previous_loaded_through() }}
 {%- endmacro %}
 
 {#- The raw rows a key-incremental build stages: every row on a full build; else the rows loaded
@@ -100,8 +101,8 @@
 {% macro is_raw_row_to_stage(source_relation, key_expression) -%}
     {%- if is_lead_incremental() -%}
         (
-            (select recompute_all from {{ ref('int_load_window') }})
-            or _loaded_at > (select previous_loaded_through from {{ ref('int_load_window') }})
+            {{ recompute_all() }}
+            or _loaded_at > {{ previous_loaded_through() }}
             or {{ key_expression }} in (
                 {{ keys_loaded_since_watermark(source_relation, key_expression) }}
             )
@@ -115,7 +116,8 @@
     since the watermark. -#}
 {% macro delete_keys_loaded_since_watermark(source_relation, key_column, key_expression) -%}
     {{ delete_recomputed_rows(
-        key_column ~ ' in (' ~ keys_loaded_since_watermark(source_relation, key_expression) ~ ')'
+        key_column ~ ' in (' ~ keys_loaded_since_watermark(source_relation, key_expression) ~ ')',
+        recompute_all_sql=recompute_all()
     ) }}
 {%- endmacro %}
 
@@ -123,11 +125,11 @@
     (int_activities_checked): the touched leads, and every lead merged into a touched lead (its
     rows are checked against the surviving lead's record). -#}
 {% macro touched_original_leads() -%}
-    select lead_id from {{ ref('int_leads_touched') }}
+    select lead_id from {{ ref('ctl_leads_touched') }}
     union
     select lead_id
     from {{ ref('int_leads_checked') }}
-    where surviving_lead_id in (select lead_id from {{ ref('int_leads_touched') }})
+    where surviving_lead_id in (select lead_id from {{ ref('ctl_leads_touched') }})
 {%- endmacro %}
 
 {#- A predicate: true for the rows of the lead records this build re-checks (every row when the
@@ -156,6 +158,6 @@
         on_schema_change='fail',
         pre_hook=pre_hook
     ) }}
-    -- depends_on: {{ ref('int_leads_touched') }}
-    -- depends_on: {{ ref('int_load_window') }}
+    -- depends_on: {{ ref('ctl_leads_touched') }}
+    -- depends_on: {{ ref('ctl_load_window') }}
 {%- endmacro %}

@@ -30,11 +30,11 @@
     end
 {%- endmacro %}
 
-{#- One source table's quarantine: the rows its staging quarantine caught (row-level rules) and
+{#- One source table's quarantine: the rows of its base model that failed a row-level rule and
     the rows an intermediate check caught (rules across tables), each with its reason code and
     rule, where it was caught and the raw file and line it came from. -#}
 {% macro quarantine_rows(
-    staging_quarantine, key_column, checked=none, lead_column=none, checked_lead_column=none
+    base_model, key_column, checked=none, lead_column=none, checked_lead_column=none
 ) -%}
     select
         {{ dbt.hash(dbt.concat(["_source_file", "'|'", dbt.cast('_source_line', api.Column.translate_type('string'))])) }}
@@ -46,7 +46,8 @@
         'staging' as caught_in,
         _source_file as source_file,
         _source_line as source_line
-    from {{ ref(staging_quarantine) }}
+    from {{ ref(base_model) }}
+    where _dq_reason is not null
     {%- if checked %}
     union all
     select

@@ -3,7 +3,7 @@
     time; during parsing (and linting) they return an empty shape. -#}
 
 {#- The as-of time of a build: the `as_of` var, or else the latest event of any kind in the data
-    (int_as_of), so the same data always scores the same. When a model runs and int_as_of (built
+    (ctl_as_of), so the same data always scores the same. When a model runs and ctl_as_of (built
     earlier in the same build) exists, its value is written into the SQL as a constant: a scalar
     subquery here made DuckDB estimate the activities up to the as-of time at a few dozen rows, so
     it built its hash tables on twenty million activities instead of on the touched leads (an
@@ -14,7 +14,7 @@
     {%- if var('as_of', none) -%}
         cast('{{ var("as_of") }}' as {{ dbt.type_timestamp() }})
     {%- else -%}
-        {%- set relation = ref('int_as_of') -%}
+        {%- set relation = ref('ctl_as_of') -%}
         {%- set constant = as_of_constant(relation) -%}
         {%- if constant -%}
             {{ constant }}
@@ -24,7 +24,7 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The value of int_as_of as a timestamp literal, or an empty string: only while a model (not a
+{#- The value of ctl_as_of as a timestamp literal, or an empty string: only while a model (not a
     unit test) runs, and only when the table exists with its one row. -#}
 {% macro as_of_constant(relation) -%}
     {%- if not execute or model is not mapping or model.get('resource_type') != 'model' -%}

@@ -3,10 +3,10 @@
     dbt renders the `model` of every generic test through get_where_subquery (this override of
     dbt's own adds to its `where` config). A model says what its rows of a build are with
     config meta `incremental_test_scope`:
-    - `touched_leads`: lead-keyed incremental models; the rows of the leads in int_leads_touched.
+    - `touched_leads`: lead-keyed incremental models; the rows of the leads in ctl_leads_touched.
     - `loaded_keys`: key-incremental staging; the rows loaded since the previous build's
       watermark and every other row of their keys (meta `incremental_test_key` names the key).
-    On a full build (no previous build, --full-refresh, a changed project: int_load_window says
+    On a full build (no previous build, --full-refresh, a changed project: ctl_load_window says
     recompute_all), with var test_every_row, and on `dbt test` run on its own (an audit of the
     warehouse as it is) every row is tested. The test of a key or of a relationship stays exact on
     such a subset: a duplicate or an orphan the build could have made involves a row it wrote,
@@ -61,8 +61,8 @@
     {%- if not scope -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set window = previous_build_relation('int_load_window') -%}
-    {%- set touched = previous_build_relation('int_leads_touched') -%}
+    {%- set window = previous_build_relation('ctl_load_window') -%}
+    {%- set touched = previous_build_relation('ctl_leads_touched') -%}
     {%- if window is none or touched is none -%}
         {{ return('') }}
     {%- endif -%}

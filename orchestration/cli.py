@@ -50,7 +50,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from orchestration.loader import load_landing
+    from orchestration.ingestion.loader import load_landing
 
     settings = Settings.from_env()
     report = load_landing(settings.landing_dir, settings.warehouse)
@@ -59,8 +59,8 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from orchestration.build import build_all, describe_as_of, summarise
-    from orchestration.loader import not_loadable, not_loadable_warning
+    from orchestration.ingestion.loader import not_loadable, not_loadable_warning
+    from orchestration.runner.build import build_all, describe_as_of, summarise
     from orchestration.settings import resolve_as_of
 
     as_of = resolve_as_of(getattr(args, "as_of", None))  # a bad one: one line, before the build
@@ -87,8 +87,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from orchestration.publish import NothingPublished
-    from orchestration.report import print_report
+    from orchestration.serving.publish import NothingPublished
+    from orchestration.serving.report import print_report
 
     # The published snapshot, never the build's file: a report works while a build runs.
     try:

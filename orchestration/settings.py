@@ -15,8 +15,8 @@ DEFAULTS = {
     "FUNNEL_WAREHOUSE": "warehouse/funnel.duckdb",
     "DAGSTER_HOME": ".dagster_home",
 }
-# FUNNEL_PUBLISHED, the snapshot readers open (orchestration/publish.py), has no fixed default:
-# it sits beside the warehouse, <warehouse dir>/published/<warehouse name>.
+# FUNNEL_PUBLISHED, the snapshot readers open (orchestration/serving/publish.py), has no fixed
+# default: it sits beside the warehouse, <warehouse dir>/published/<warehouse name>.
 
 
 def resolve_path(value: str) -> Path:

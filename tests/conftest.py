@@ -44,8 +44,8 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
     """Generates a small clean landing zone and builds every asset into a fresh warehouse."""
     from dagster import DagsterInstance
 
-    from orchestration.build import build_all
     from orchestration.generator import generate
+    from orchestration.runner.build import build_all
     from orchestration.settings import Settings
 
     root = tmp_path_factory.mktemp("e2e")

@@ -1,4 +1,4 @@
-"""Independent re-computation of the demo data's funnel, for tests/test_generator.py.
+"""Independent re-computation of the demo data's funnel, for tests/generator/test_generator.py.
 
 Nothing here imports the generator: the fit rules, activity points, caps and MQL definitions
 are read from the seeds, the job-title rules are a port of macros/job_title.sql, and the

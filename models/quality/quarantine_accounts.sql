@@ -1,2 +1,2 @@
 -- Every account row kept out of the marts, with its reason code and rule.
-{{ quarantine_rows('quarantine_crm__accounts', 'account_id') }}
+{{ quarantine_rows('base_crm__accounts', 'account_id') }}

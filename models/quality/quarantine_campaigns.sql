@@ -1,2 +1,2 @@
 -- Every campaign row kept out of the marts, with its reason code and rule.
-{{ quarantine_rows('quarantine_marketing__campaigns', 'campaign_id') }}
+{{ quarantine_rows('base_marketing__campaigns', 'campaign_id') }}

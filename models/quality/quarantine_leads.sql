@@ -1,4 +1,4 @@
 -- Every lead row kept out of the marts, with its reason code and rule.
 {{ quarantine_rows(
-    'quarantine_crm__leads', 'lead_id', 'int_leads_checked', 'lead_id'
+    'base_crm__leads', 'lead_id', 'int_leads_checked', 'lead_id'
 ) }}

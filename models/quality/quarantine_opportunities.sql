@@ -1,5 +1,5 @@
 -- Every opportunity row kept out of the marts, with its reason code and rule.
 {{ quarantine_rows(
-    'quarantine_crm__opportunities', 'opportunity_id',
+    'base_crm__opportunities', 'opportunity_id',
     'int_opportunities_checked', 'lead_id'
 ) }}

@@ -29,8 +29,8 @@
 
 with
 
-int_as_of as (
-    select * from {{ ref('int_as_of') }}
+ctl_as_of as (
+    select * from {{ ref('ctl_as_of') }}
 ),
 
 counts as (
@@ -60,11 +60,11 @@ final as (
         cast(counts.events_after_as_of as {{ dbt.type_bigint() }}) as events_after_as_of,
         cast(counts.first_left_out_at as {{ dbt.type_timestamp() }}) as first_left_out_at,
         cast(counts.last_left_out_at as {{ dbt.type_timestamp() }}) as last_left_out_at,
-        int_as_of.as_of_at,
-        int_as_of.is_explicit_as_of,
-        int_as_of.latest_event_at
+        ctl_as_of.as_of_at,
+        ctl_as_of.is_explicit_as_of,
+        ctl_as_of.latest_event_at
     from counts
-    cross join int_as_of
+    cross join ctl_as_of
 )
 
 select * from final

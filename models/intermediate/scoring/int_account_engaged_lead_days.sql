@@ -2,8 +2,9 @@
 -- Incremental by lead (macros/incremental.sql): a build recomputes the touched leads only.
 -- One row per engaged lead-day of a lead with an account: the day's first and last event with
 -- engagement >= min_engagement_score (seed account_qualification_rules), which is all the
--- window test of fct_account_qualification needs. The score ledger is reduced here, once per
--- touched lead, not read whole by every build.
+-- window test of fct_account_qualification needs. The scored events (the rows of the
+-- fct_lead_score_events ledger) are reduced here, once per touched lead, not read whole by every
+-- build.
 with
 
 int_leads_resolved as (
@@ -11,8 +12,8 @@ int_leads_resolved as (
     where {{ is_touched_lead('lead_id') }}
 ),
 
-fct_lead_score_events as (
-    select * from {{ ref('fct_lead_score_events') }}
+int_score_events_evaluated as (
+    select * from {{ ref('int_score_events_evaluated') }}
     where {{ is_touched_lead('lead_id') }}
 ),
 
@@ -23,19 +24,19 @@ account_qualification_rules as (
 engaged_events as (
     select
         int_leads_resolved.account_id,
-        fct_lead_score_events.lead_id,
-        fct_lead_score_events.occurred_at,
-        {{ epoch_seconds('fct_lead_score_events.occurred_at') }} as occurred_epoch,
+        int_score_events_evaluated.lead_id,
+        int_score_events_evaluated.occurred_at,
+        {{ epoch_seconds('int_score_events_evaluated.occurred_at') }} as occurred_epoch,
         cast(
-            floor({{ epoch_seconds('fct_lead_score_events.occurred_at') }} / 86400.0) as bigint
+            floor({{ epoch_seconds('int_score_events_evaluated.occurred_at') }} / 86400.0) as bigint
         ) as day_number
-    from fct_lead_score_events
+    from int_score_events_evaluated
     inner join int_leads_resolved
-        on fct_lead_score_events.lead_id = int_leads_resolved.lead_id
+        on int_score_events_evaluated.lead_id = int_leads_resolved.lead_id
     cross join account_qualification_rules
     where
         int_leads_resolved.account_id is not null
-        and fct_lead_score_events.engagement_score
+        and int_score_events_evaluated.engagement_score
         >= account_qualification_rules.min_engagement_score
 ),
 

@@ -1,0 +1,1 @@
+"""Ingestion: the raw landing contract and the loader that applies it."""

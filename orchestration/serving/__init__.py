@@ -1,0 +1,1 @@
+"""Serving readers: the published snapshot and the funnel report printed from it."""
