@@ -54,7 +54,9 @@
 {%- endmacro %}
 
 {#- The on-run-end hook (dbt_project.yml): records the state this build leads to, when the
-    build (or run) built the control models and nothing failed. -#}
+    build (or run) built the control models and every incremental model (the watermark covers
+    every raw table, so a run that left one out must not pass rows it has not seen) and nothing
+    failed. -#}
 {% macro record_build_state(results) -%}
     {%- if not execute or flags.WHICH not in ('build', 'run') -%}
         {{ return('') }}
@@ -63,8 +65,18 @@
     {%- set failed = results | selectattr('status', 'in', bad) | list -%}
     {%- set built = results | map(attribute='node') | map(attribute='name') | list -%}
     {%- set needed = ['ctl_load_window', 'ctl_as_of', 'int_leads_checked'] -%}
+    {%- for node in graph.nodes.values() -%}
+        {%- if node.resource_type == 'model' and node.package_name == project_name
+            and node.config.materialized == 'incremental' -%}
+            {%- do needed.append(node.name) -%}
+        {%- endif -%}
+    {%- endfor -%}
     {%- if failed or (needed | reject('in', built) | list) -%}
-        {{ log('build state not recorded: ' ~ (failed | length) ~ ' node(s) failed', info=true) }}
+        {{ log(
+            'build state not recorded: ' ~ (failed | length) ~ ' node(s) failed, '
+            ~ (needed | reject('in', built) | list | join(', ') or 'none') ~ ' not built',
+            info=true
+        ) }}
         {{ return('') }}
     {%- endif -%}
     {%- set window = previous_build_relation('ctl_load_window') -%}

@@ -98,12 +98,28 @@ def plan_landing(
 
 
 def landing_selection(context: SensorEvaluationContext, tables: Sequence[str]) -> list[AssetKey]:
-    """The raw/<table> loads of the tables with new files and every asset downstream of them."""
+    """The raw/<table> loads of the tables with new files and every asset downstream of them,
+    and every incremental model with what depends on it: the build records the next watermark
+    only when all of them ran (macros/control.sql), since the watermark covers every table."""
     if context.repository_def is None:
         raise ValueError("the landing sensor needs its Definitions to resolve the selection")
     keys = [AssetKey(["raw", table]) for table in tables]
-    selection = AssetSelection.assets(*keys).downstream()
+    selection = AssetSelection.assets(*keys, *incremental_model_keys()).downstream()
     return sorted(selection.resolve(context.repository_def.asset_graph), key=lambda k: k.path)
+
+
+def incremental_model_keys() -> list[AssetKey]:
+    """The asset keys of the project's incremental dbt models (read from the manifest)."""
+    import json
+
+    from orchestration.defs.dbt_project import DBT_PROJECT, TRANSLATOR
+
+    nodes = json.loads(DBT_PROJECT.manifest_path.read_text())["nodes"].values()
+    return [
+        TRANSLATOR.get_asset_key(node)
+        for node in nodes
+        if node["resource_type"] == "model" and node["config"]["materialized"] == "incremental"
+    ]
 
 
 def _poll_seconds() -> int:
