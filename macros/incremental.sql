@@ -3,9 +3,10 @@
     A build after a new load recomputes only the leads whose inputs changed since the previous
     build (ctl_leads_touched): each incremental model deletes those leads' rows in a pre-hook
     and inserts them again, recomputed over each lead's whole history. The previous build's
-    state (watermark, merge resolution) is read from int_build_watermark and
-    int_build_lead_survivors, which are built last, so a build that fails half-way leaves the
-    old watermark and the next build redoes its leads. -#}
+    state (watermark, merge resolution) is read from control.build_watermark and
+    control.build_lead_survivors, which the on-run-end hook writes only after a build in which
+    nothing failed (macros/control.sql), so a build that fails half-way leaves the old state and
+    the next build redoes its leads. -#}
 
 {#- The relation a model of this project is built into, or none when it does not exist yet:
     found through the graph, not ref(), for the hooks and test filters that read it. -#}
