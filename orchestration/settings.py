@@ -43,8 +43,10 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.published is None:
-            default = self.warehouse.parent / "published" / self.warehouse.name
-            object.__setattr__(self, "published", default)
+            object.__setattr__(self, "published", self.default_published())
+
+    def default_published(self) -> Path:
+        return self.warehouse.parent / "published" / self.warehouse.name
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -66,7 +68,7 @@ class Settings:
         os.environ["DAGSTER_HOME"] = str(self.dagster_home)
         # Only a snapshot path set apart from the warehouse is passed on: the default follows
         # FUNNEL_WAREHOUSE wherever a child process reads it.
-        if self.published == self.warehouse.parent / "published" / self.warehouse.name:
+        if self.published == self.default_published():
             os.environ.pop("FUNNEL_PUBLISHED", None)
         else:
             os.environ["FUNNEL_PUBLISHED"] = str(self.published)

@@ -77,3 +77,13 @@ def query_df(warehouse: Path, sql: str):
         return con.execute(sql).df()
     finally:
         con.close()
+
+
+def published_tables(snapshot: Path) -> dict[str, object]:
+    """Every table of a published snapshot but its serving metadata, as sorted data frames."""
+    tables = query(
+        snapshot,
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_schema <> 'serving' order by 1",
+    )
+    return {name: query_df(snapshot, f"select * from {name} order by all") for (name,) in tables}

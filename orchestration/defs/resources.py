@@ -27,10 +27,8 @@ class WarehouseResource(ConfigurableResource):
         warehouse = resolve_path(self.warehouse) if self.warehouse else env.warehouse
         if self.published:
             published = resolve_path(self.published)
-        elif self.warehouse and not os.environ.get("FUNNEL_PUBLISHED"):
-            published = None  # beside the configured warehouse
-        else:
-            published = env.published
+        else:  # FUNNEL_PUBLISHED, else beside the warehouse (None: Settings' default)
+            published = env.published if os.environ.get("FUNNEL_PUBLISHED") else None
         resolved = Settings(
             landing_dir=resolve_path(self.landing_dir) if self.landing_dir else env.landing_dir,
             warehouse=warehouse,

@@ -6,6 +6,7 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -108,18 +109,18 @@ def landing_selection(context: SensorEvaluationContext, tables: Sequence[str]) -
     return sorted(selection.resolve(context.repository_def.asset_graph), key=lambda k: k.path)
 
 
-def incremental_model_keys() -> list[AssetKey]:
-    """The asset keys of the project's incremental dbt models (read from the manifest)."""
-    import json
-
+@cache
+def incremental_model_keys() -> tuple[AssetKey, ...]:
+    """The asset keys of the project's incremental dbt models, read from the manifest once (the
+    code location loads the same manifest once, for the dbt assets)."""
     from orchestration.defs.dbt_project import DBT_PROJECT, TRANSLATOR
 
     nodes = json.loads(DBT_PROJECT.manifest_path.read_text())["nodes"].values()
-    return [
+    return tuple(
         TRANSLATOR.get_asset_key(node)
         for node in nodes
         if node["resource_type"] == "model" and node["config"]["materialized"] == "incremental"
-    ]
+    )
 
 
 def _poll_seconds() -> int:

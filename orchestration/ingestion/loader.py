@@ -390,15 +390,11 @@ def not_loadable(landing_dir: Path) -> list[str]:
 
 
 def _unsupported_in(folder: Path, landing_dir: Path) -> list[str]:
-    found: list[str] = []
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if not _is_temporary(d)]
-        found += [
-            Path(root, name).relative_to(landing_dir).as_posix()
-            for name in names
-            if not _is_temporary(name) and not _file_format(name)
-        ]
-    return found
+    return [
+        p.relative_to(landing_dir).as_posix()
+        for p in _delivered_files(folder)
+        if not _file_format(p.name)
+    ]
 
 
 def not_loadable_warning(names: list[str]) -> str:
@@ -434,22 +430,32 @@ def _file_format(name: str) -> str | None:
     return next((fmt for suffix, fmt in FILE_FORMATS.items() if lower.endswith(suffix)), None)
 
 
-def _landing_files(landing_dir: Path, table: str) -> list[Path]:
-    """The table's landing files at any depth, in sorted path order (by path components, so
-    ``2025-03/x.csv`` sorts with its folder). Temporary names are skipped, for folders too:
+def _delivered_files(folder: Path) -> list[Path]:
+    """Every file below a table folder at any depth, in sorted path order (by path components,
+    so ``2025-03/x.csv`` sorts with its folder). Temporary names are skipped, for folders too:
     writers use them for deliveries still in progress."""
-    folder = landing_dir / table
-    if not folder.is_dir():
-        return []
     files: list[Path] = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = [d for d in dirs if not _is_temporary(d)]
         files += [
             Path(root, name)
             for name in names
-            if not _is_temporary(name) and _file_format(name) and Path(root, name).is_file()
+            if not _is_temporary(name) and Path(root, name).is_file()
         ]
     return sorted(files, key=lambda p: p.relative_to(folder).parts)
+
+
+def _landing_files(landing_dir: Path, table: str) -> list[Path]:
+    """The table's landing files (a landing format, see FILE_FORMATS) at any depth."""
+    folder = landing_dir / table
+    if not folder.is_dir():
+        return []
+    return [p for p in _delivered_files(folder) if _file_format(p.name)]
+
+
+def landing_has_files(landing_dir: Path) -> bool:
+    """True when any table folder holds a landing file (whether loaded yet or not)."""
+    return any(_landing_files(landing_dir, table) for table in TABLES)
 
 
 def _signature(path: Path) -> tuple[int, int] | None:

@@ -90,16 +90,14 @@ def publish(
     start = time.perf_counter()
     target.parent.mkdir(parents=True, exist_ok=True)
     for stale in partial_snapshots(target):
-        stale.unlink(missing_ok=True)
-        Path(str(stale) + ".wal").unlink(missing_ok=True)
+        _remove_database(stale)
     partial = target.with_name(f".{target.name}.{os.getpid()}.{time.time_ns()}{PARTIAL_SUFFIX}")
     try:
         tables = _write_snapshot(warehouse, partial, run_id=run_id, schemas=schemas)
         _fsync(partial)
         os.replace(partial, target)
     except BaseException:
-        partial.unlink(missing_ok=True)
-        Path(str(partial) + ".wal").unlink(missing_ok=True)
+        _remove_database(partial)
         raise
     _fsync(target.parent)
     return Publication(target, tables, time.perf_counter() - start)
@@ -156,6 +154,12 @@ def _write_snapshot(
     finally:
         con.close()
     return tables
+
+
+def _remove_database(path: Path) -> None:
+    """A DuckDB file and the WAL beside it."""
+    path.unlink(missing_ok=True)
+    Path(str(path) + ".wal").unlink(missing_ok=True)
 
 
 def _fsync(path: Path) -> None:

@@ -601,3 +601,16 @@ def test_cr_only_line_endings_load_with_line_numbers(landing: Path, warehouse: P
     assert query(warehouse, "SELECT source_line, reason, raw_record FROM raw._load_rejects") == [
         (4, "amount: cannot parse 'x' as DOUBLE", "C2,2024-01-02,x")
     ]
+
+
+def test_a_landing_zone_with_only_compressed_or_nested_files_has_files(landing: Path) -> None:
+    """`funnel run` writes demo data only into an empty landing zone: a delivery the loader takes
+    (compressed, in a dated subfolder) must count, and a note or a misspelt folder must not."""
+    write_lines(landing / "leads" / "README.md", ["# notes"])
+    write_csv(landing / "lead" / "x.csv", [row("leads", 1)])
+    assert not loader.landing_has_files(landing)
+    nested = landing / "activities" / "2025-03" / "x.csv.gz"
+    nested.parent.mkdir(parents=True)
+    nested.write_bytes(gzip.compress(b"activity_id\n"))
+    assert loader.landing_has_files(landing)
+    assert not loader.landing_has_files(landing / "missing")

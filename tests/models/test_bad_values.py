@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT_DIR, query, query_df
+from conftest import PROJECT_DIR, published_tables, query
 
 # (raw table, the row's new key, the column replacements, expected reason, expected rule)
 BAD_ROWS = [
@@ -137,15 +137,6 @@ def _project_without_the_finite_rule(root: Path) -> Path:
     return copy
 
 
-def _published(path: Path) -> dict[str, object]:
-    tables = query(
-        path,
-        "select table_schema || '.' || table_name from information_schema.tables "
-        "where table_schema <> 'serving' order by 1",
-    )
-    return {name: query_df(path, f"select * from {name} order by all") for (name,) in tables}
-
-
 def _assert_same(left: dict[str, object], right: dict[str, object]) -> None:
     assert sorted(left) == sorted(right)
     for name, frame in left.items():
@@ -172,7 +163,7 @@ def test_a_build_failing_half_way_leaves_state_and_marts_and_the_next_one_recove
     load_landing(settings.landing_dir, settings.warehouse)
     with DagsterInstance.ephemeral() as instance:
         build_all(settings, instance=instance)
-    before = _published(settings.published)
+    before = published_tables(settings.published)
     watermark = "select * from control.build_watermark"
     state_before = query(settings.warehouse, watermark)
     insert_bad_rows(settings.warehouse)
@@ -199,12 +190,12 @@ def test_a_build_failing_half_way_leaves_state_and_marts_and_the_next_one_recove
     )[0]
     assert rebuilt == 1
     # ... yet readers see the marts of the build before, and the incremental state is as it was.
-    _assert_same(_published(settings.published), before)
+    _assert_same(published_tables(settings.published), before)
     assert query(settings.warehouse, watermark) == state_before
     assert partial_snapshots(settings.published) == []
 
     with DagsterInstance.ephemeral() as instance:
         build_all(settings, instance=instance)  # this project: the bad values are quarantined
-    after = _published(settings.published)
-    _assert_same(after, _published(bad_build["published"]))
+    after = published_tables(settings.published)
+    _assert_same(after, published_tables(bad_build["published"]))
     assert query(settings.warehouse, watermark) != state_before

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_DIR, query, query_df
+from conftest import PROJECT_DIR, published_tables
 from webhook import webhook_server
 
 from orchestration.serving.publish import partial_snapshots
@@ -116,15 +116,6 @@ def _wait_for(predicate, seconds: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _published_tables(path: Path) -> dict[str, object]:
-    tables = query(
-        path,
-        "select table_schema || '.' || table_name from information_schema.tables "
-        "where table_schema <> 'serving' order by 1",
-    )
-    return {name: query_df(path, f"select * from {name} order by all") for (name,) in tables}
-
-
 def _has_open(pid: int, path: Path) -> bool:
     """True when process `pid` has `path` open (dbt has opened the warehouse: parsing is over
     and it is building)."""
@@ -159,7 +150,7 @@ def killed_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     )
     with DagsterInstance.ephemeral() as instance:
         build_all(settings, instance=instance)
-    published = _published_tables(settings.published)
+    published = published_tables(settings.published)
     Path(env["DAGSTER_HOME"]).mkdir()
     Path(env["DAGSTER_HOME"], "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     build = subprocess.Popen(
@@ -192,7 +183,7 @@ def test_a_killed_full_refresh_leaves_readers_the_marts_of_the_build_before(
 ) -> None:
     settings = killed_build["settings"]
     before = killed_build["published_before"]
-    after = _published_tables(settings.published)
+    after = published_tables(settings.published)
     assert sorted(after) == sorted(before)
     assert {"marts.dim_leads", "marts.fct_funnel_conversion"} <= set(after)
     for name, frame in before.items():
