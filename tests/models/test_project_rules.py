@@ -75,6 +75,16 @@ def staging_reads_only_sources_seeds_and_its_base(manifest: Manifest) -> list[st
     return broken
 
 
+def base_models_are_declarations(manifest: Manifest) -> list[str]:
+    """Every base model is one base_model(...) declaration (macros/staging.sql), so a table or a
+    source system is added by declaring it, not by copying the CTE skeleton."""
+    return [
+        f"{uid} does not render through base_model"
+        for uid, node in _models(manifest).items()
+        if _is_base(node) and "macro.lead_funnel.base_model" not in node["depends_on"]["macros"]
+    ]
+
+
 def marts_never_read_sources(manifest: Manifest) -> list[str]:
     return [
         f"{uid} reads {parent}"
@@ -160,6 +170,7 @@ def no_model_reads_a_later_layer(manifest: Manifest) -> list[str]:
 
 RULES: list[Callable[[Manifest], list[str]]] = [
     staging_reads_only_sources_seeds_and_its_base,
+    base_models_are_declarations,
     marts_never_read_sources,
     every_model_has_a_description_and_a_grain_test,
     public_models_enforce_contracts,
@@ -190,6 +201,9 @@ def _break(manifest: Manifest, rule: str) -> Manifest:
     source = next(iter(broken["sources"]))
     if rule == "staging_reads_only_sources_seeds_and_its_base":
         nodes[_first(broken, "staging")]["depends_on"]["nodes"].append(_first(broken, "marts"))
+    elif rule == "base_models_are_declarations":
+        base = next(uid for uid, node in sorted(_models(broken).items()) if _is_base(node))
+        nodes[base]["depends_on"]["macros"].remove("macro.lead_funnel.base_model")
     elif rule == "marts_never_read_sources":
         nodes[_first(broken, "marts")]["depends_on"]["nodes"].append(source)
     elif rule == "every_model_has_a_description_and_a_grain_test":

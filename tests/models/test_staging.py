@@ -175,3 +175,12 @@ def test_lead_statuses_seed_matches_the_contract() -> None:
         rows = list(csv.DictReader(fh))
     assert sorted(r["status_label"] for r in rows) == sorted(LEAD_STATUSES)
     assert all(r["status"] == r["status_label"].lower() for r in rows)
+
+
+def test_a_base_model_column_of_unknown_kind_is_a_compile_error(tmp_path: Path) -> None:
+    result = run_dbt(
+        tmp_path / "compile.duckdb", tmp_path,
+        "compile", "--inline", "select {{ staged_value('currency', 'amount') }}",
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "unknown kind 'currency'" in result.stdout

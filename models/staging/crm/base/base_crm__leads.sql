@@ -11,129 +11,54 @@
     ) }}"
 ) }}
 
-{%- set content_columns = [
-    'lead_id', 'email', 'company_name', 'account_id', 'job_title', 'industry',
-    'employee_count', 'annual_revenue', 'country', 'lead_source', 'created_at', 'updated_at',
-    'merged_into_lead_id', 'is_deleted',
-] -%}
-
-{%- set checks = [
-    {'reason': 'null_key', 'rule': 'lead_id_not_null', 'condition': 'lead_id is null'},
-    {'reason': 'null_required', 'rule': 'created_at_not_null', 'condition': 'created_at is null'},
-    {'reason': 'future_timestamp', 'rule': 'created_at_not_after_load',
-     'condition': is_future_timestamp('created_at')},
-    {'reason': 'future_timestamp', 'rule': 'updated_at_not_after_load',
-     'condition': is_future_timestamp('updated_at')},
-    {'reason': 'implausibly_old_timestamp', 'rule': 'created_at_not_before_earliest_event_date',
-     'condition': is_implausibly_old_timestamp('created_at')},
-    {'reason': 'non_finite_number', 'rule': 'annual_revenue_is_finite',
-     'condition': is_not_finite('annual_revenue')},
-] -%}
-
-with
-
-source as (
-    select * from {{ source('crm', 'leads') }}
-    where {{ is_raw_row_to_stage(source('crm', 'leads'), "nullif(trim(lead_id), '')") }}
-),
-
-channel_mapping as (
-    select * from {{ ref('channel_mapping') }}
-),
-
-email_domains as (
-    select * from {{ ref('email_domains') }}
-),
-
-renamed as (
-    select
-        nullif(trim(lead_id), '') as lead_id,
-        nullif(lower(trim(email)), '') as email,
-        nullif(trim(company_name), '') as company_name,
-        nullif(trim(account_id), '') as account_id,
-        nullif(trim(job_title), '') as job_title,
-        nullif({{ snake_case('industry') }}, '') as industry,
-        cast(employee_count as {{ dbt.type_bigint() }}) as employee_count,
-        annual_revenue,
-        nullif(upper(trim(country)), '') as country,
-        nullif(trim(lead_source), '') as lead_source,
-        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
-        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
-        nullif(trim(merged_into_lead_id), '') as merged_into_lead_id,
-        coalesce(is_deleted, false) as is_deleted,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from source
-),
-
-with_parts as (
-    select
-        *,
-        nullif({{ dbt.split_part('email', "'@'", 2) }}, '') as email_domain,
-        {{ padded_words('job_title') }} as job_title_words
-    from renamed
-),
-
-enriched as (
-    select
-        with_parts.*,
-        case
-            when with_parts.email_domain is null then null
-            else coalesce(email_domains.domain_type, 'business')
-        end as email_domain_type,
-        {{ job_title_seniority('with_parts.job_title_words', is_padded=true) }} as seniority,
-        {{ job_title_persona('with_parts.job_title_words', is_padded=true) }} as persona,
-        coalesce(channel_mapping.channel, 'other') as channel
-    from with_parts
-    left join email_domains
-        on with_parts.email_domain = email_domains.email_domain
-    left join channel_mapping
-        on lower(with_parts.lead_source) = channel_mapping.lead_source
-),
-
-checked as (
-    select
-        *,
-        {{ dq_check_columns(checks) }}
-    from enriched
-),
-
-resolved as (
-    {{ dq_resolve_versions(
-        'checked', key_columns=['lead_id'], version_columns=['updated_at'],
-        content_columns=content_columns
-    ) }}
-),
-
-final as (
-    select
-        lead_id,
-        email,
-        email_domain,
-        email_domain_type,
-        company_name,
-        account_id,
-        job_title,
-        seniority,
-        persona,
-        industry,
-        employee_count,
-        annual_revenue,
-        country,
-        lead_source,
-        channel,
-        created_at,
-        updated_at,
-        merged_into_lead_id,
-        is_deleted,
-        _dq_reason,
-        _dq_rule,
-        _is_superseded,
-        _source_file,
-        _source_line,
-        _loaded_at
-    from resolved
-)
-
-select * from final
+{{ base_model(
+    source('crm', 'leads'),
+    incremental_key="nullif(trim(lead_id), '')",
+    columns=[
+        {'name': 'lead_id', 'kind': 'id'},
+        {'name': 'email', 'kind': 'lower'},
+        {'name': 'company_name', 'kind': 'text'},
+        {'name': 'account_id', 'kind': 'id'},
+        {'name': 'job_title', 'kind': 'text'},
+        {'name': 'industry', 'kind': 'code'},
+        {'name': 'employee_count', 'kind': 'bigint'},
+        {'name': 'annual_revenue', 'kind': 'number'},
+        {'name': 'country', 'kind': 'country'},
+        {'name': 'lead_source', 'kind': 'text'},
+        {'name': 'created_at', 'kind': 'timestamp'},
+        {'name': 'updated_at', 'kind': 'timestamp'},
+        {'name': 'merged_into_lead_id', 'kind': 'id'},
+        {'name': 'is_deleted', 'kind': 'flag'},
+    ],
+    key_columns=['lead_id'],
+    version_columns=['updated_at'],
+    derived=[
+        {'name': 'email_domain', 'sql': "nullif(" ~ dbt.split_part('email', "'@'", 2) ~ ", '')"},
+        {'name': '_job_title_words', 'sql': padded_words('job_title')},
+    ],
+    lookups=[
+        {'seed': 'email_domains', 'on': 'staged.email_domain = email_domains.email_domain'},
+        {'seed': 'channel_mapping', 'on': 'lower(staged.lead_source) = channel_mapping.lead_source'},
+    ],
+    enriched=[
+        {'name': 'email_domain_type', 'sql': "case when staged.email_domain is null then null
+            else coalesce(email_domains.domain_type, 'business') end"},
+        {'name': 'seniority',
+         'sql': job_title_seniority('staged._job_title_words', is_padded=true)},
+        {'name': 'persona', 'sql': job_title_persona('staged._job_title_words', is_padded=true)},
+        {'name': 'channel', 'sql': "coalesce(channel_mapping.channel, 'other')"},
+    ],
+    checks=[
+        {'reason': 'null_key', 'rule': 'lead_id_not_null', 'condition': 'lead_id is null'},
+        {'reason': 'null_required', 'rule': 'created_at_not_null',
+         'condition': 'created_at is null'},
+        {'reason': 'future_timestamp', 'rule': 'created_at_not_after_load',
+         'condition': is_future_timestamp('created_at')},
+        {'reason': 'future_timestamp', 'rule': 'updated_at_not_after_load',
+         'condition': is_future_timestamp('updated_at')},
+        {'reason': 'implausibly_old_timestamp', 'rule': 'created_at_not_before_earliest_event_date',
+         'condition': is_implausibly_old_timestamp('created_at')},
+        {'reason': 'non_finite_number', 'rule': 'annual_revenue_is_finite',
+         'condition': is_not_finite('annual_revenue')},
+    ],
+) }}
