@@ -69,31 +69,37 @@
 
 {#- The one base model (docs/development.md), from a declaration:
 
-    source_relation  the landing table, source('<source>', '<table>')
+    source_relation  the rows to stage: landing_rows('<source>', '<table>'), the landing
+                     contract's table and each source system's conformed rows (macros/sources.sql)
     columns          [{'name': staged name, 'kind': see staged_value, 'from': landing column
                      when it differs}], in output order; the lineage columns _source_file,
-                     _source_line and _loaded_at follow
+                     _source_line, _loaded_at and source_system follow
     key_columns      what identifies a record (version resolution partitions by it)
     version_columns  what makes a row of a key newer (dq_resolve_versions)
     checks           row-level rules, first match wins (dq_check_columns)
     derived          [{'name', 'sql'}] computed from the staged columns
     lookups          [{'seed', 'on'}] seeds left-joined, `on` a condition over the seed and
-                     `staged` (the row so far)
+                     `staged` (the row so far); 'alias' joins a seed twice, 'where' filters it,
+                     'sql' (with 'alias') joins a query instead of a seed
     enriched         [{'name', 'sql'}] computed after the lookups (seed columns qualified)
     record_id        {'name', 'columns'}: a surrogate key (md5 of the columns) for a record
                      whose key is composite
     incremental_key  the landing expression of the key a build re-stages by (the model's
                      pre-hook names the same one); none for a table rebuilt in full
 
-    Derived and enriched columns whose name starts with '_' are helpers for the checks and are
-    not output. Renders: source -> staged (rename and type) -> derived -> enriched (lookups) ->
+    content_columns  what makes two rows of a key and version the same record (duplicate_row) or
+                     a conflict (duplicate_key); default: the staged columns
+
+    Columns whose name starts with '_' are helpers (a value as delivered before a vocabulary
+    lookup, a lookup key, a flag for the checks) and are not output. Renders: source -> staged (rename and type) -> derived -> enriched (lookups) ->
     checked -> resolved -> final, one row per landing row with _dq_reason, _dq_rule and
     _is_superseded. -#}
 {% macro base_model(
     source_relation, columns, key_columns, version_columns, checks,
-    derived=[], lookups=[], enriched=[], record_id=none, incremental_key=none
+    derived=[], lookups=[], enriched=[], record_id=none, incremental_key=none,
+    content_columns=none
 ) -%}
-    {%- set lineage_columns = ['_source_file', '_source_line', '_loaded_at'] -%}
+    {%- set lineage_columns = ['_source_file', '_source_line', '_loaded_at', 'source_system'] -%}
     {%- set output_columns = [] -%}
     {%- if record_id -%}
         {%- do output_columns.append(record_id.name) -%}
@@ -102,10 +108,12 @@
         if not column.name.startswith('_') -%}
         {%- do output_columns.append(column.name) -%}
     {%- endfor -%}
-    {%- set content_columns = [] -%}
-    {%- for column in columns -%}
-        {%- do content_columns.append(column.name) -%}
-    {%- endfor %}
+    {%- if content_columns is none -%}
+        {%- set content_columns = [] -%}
+        {%- for column in columns -%}
+            {%- do content_columns.append(column.name) -%}
+        {%- endfor -%}
+    {%- endif %}
     with
 
     source as (
@@ -116,8 +124,15 @@
     ),
     {%- for lookup in lookups %}
 
-    {{ lookup.seed }} as (
+    {{ lookup.get('alias', lookup.get('seed')) }} as (
+        {%- if lookup.get('sql') %}
+        {{ lookup.sql }}
+        {%- else %}
         select * from {{ ref(lookup.seed) }}
+        {%- if lookup.get('where') %}
+        where {{ lookup.where }}
+        {%- endif %}
+        {%- endif %}
     ),
     {%- endfor %}
 
@@ -147,7 +162,7 @@
             staged.*
         from derived as staged
         {%- for lookup in lookups %}
-        left join {{ lookup.seed }}
+        left join {{ lookup.get('alias', lookup.get('seed')) }}
             on {{ lookup.on }}
         {%- endfor %}
     ),

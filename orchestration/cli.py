@@ -35,11 +35,17 @@ def cmd_generate(args: argparse.Namespace) -> int:
         batches=args.batches,
         file_format=args.format,
         part_size=args.part_size,
+        shape=args.shape,
     )
-    rows = manifest.get("rows", {})
-    print(f"generated {args.leads:,} leads into {args.out} in {time.perf_counter() - start:.1f}s")
+    rows = {table: count for table, count in manifest.get("rows", {}).items() if count}
+    for system, tables in manifest.get("system_rows", {}).items():
+        rows.update({f"{system}/{table}": count for table, count in tables.items() if count})
+    print(
+        f"generated {args.leads:,} leads ({args.shape} shape) into {args.out} in "
+        f"{time.perf_counter() - start:.1f}s"
+    )
     for table, count in sorted(rows.items()):
-        print(f"  {table:<28}{count:>14,}")
+        print(f"  {table:<48}{count:>14,}")
     return 0
 
 
@@ -47,7 +53,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     from orchestration.ingestion.loader import load_landing
 
     settings = Settings.from_env()
-    report = load_landing(settings.landing_dir, settings.warehouse)
+    report = load_landing(settings.landing_dir, settings.warehouse, systems=settings.sources)
     print(report.summary())
     return 0
 
@@ -130,6 +136,14 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--dirty", action="store_true", help="inject bad rows of every kind")
     g.add_argument("--batches", type=int, default=1, help="split into K daily landing batches")
     g.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    g.add_argument(
+        "--shape",
+        choices=("landing", "salesforce", "marketo", "salesforce+marketo"),
+        default="landing",
+        help="where the world is written: the landing contract (default), or the raw tables of "
+        "Salesforce and/or Marketo as their connectors land them, with only what those cannot "
+        "carry on the landing contract (docs/sources.md)",
+    )
     g.add_argument(
         "--part-size",
         type=int,

@@ -8,6 +8,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.ingestion.systems import parse_sources
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 DEFAULTS = {
@@ -40,6 +42,8 @@ class Settings:
     warehouse: Path
     dagster_home: Path
     published: Path | None = None
+    # The source systems read besides the landing contract (FUNNEL_SOURCES, docs/sources.md).
+    sources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.published is None:
@@ -58,6 +62,7 @@ class Settings:
             published=resolve_path(os.environ["FUNNEL_PUBLISHED"])
             if os.environ.get("FUNNEL_PUBLISHED")
             else None,
+            sources=parse_sources(os.environ.get("FUNNEL_SOURCES")),
         )
 
     def export(self) -> None:
@@ -72,6 +77,8 @@ class Settings:
             os.environ.pop("FUNNEL_PUBLISHED", None)
         else:
             os.environ["FUNNEL_PUBLISHED"] = str(self.published)
+        # dbt reads the systems through env_var('FUNNEL_SOURCES') (macros/sources.sql).
+        os.environ["FUNNEL_SOURCES"] = ",".join(self.sources)
         os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "False"
         os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
         put_interpreter_on_path()

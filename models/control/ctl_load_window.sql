@@ -7,15 +7,15 @@
 with
 
 loads as (
-    select max(_loaded_at) as loaded_at from {{ source('crm', 'leads') }}
+    select max(_loaded_at) as loaded_at from {{ landing_rows('crm', 'leads') }}
     union all
-    select max(_loaded_at) as loaded_at from {{ source('marketing', 'activities') }}
+    select max(_loaded_at) as loaded_at from {{ landing_rows('marketing', 'activities') }}
     union all
-    select max(_loaded_at) as loaded_at from {{ source('crm', 'lead_status_history') }}
+    select max(_loaded_at) as loaded_at from {{ landing_rows('crm', 'lead_status_history') }}
     union all
-    select max(_loaded_at) as loaded_at from {{ source('crm', 'opportunities') }}
+    select max(_loaded_at) as loaded_at from {{ landing_rows('crm', 'opportunities') }}
     union all
-    select max(_loaded_at) as loaded_at from {{ source('crm', 'opportunity_stage_history') }}
+    select max(_loaded_at) as loaded_at from {{ landing_rows('crm', 'opportunity_stage_history') }}
 ),
 
 previous_build as (

@@ -1,6 +1,8 @@
--- Proof that nothing is lost between the landing zone and the marts: for every raw table, raw
--- rows = accepted rows + merged-away rows + deleted leads + quarantined rows + superseded
--- versions. A test fails the build when a table does not reconcile.
+-- Proof that nothing is lost between the landing zone and the marts: for every canonical table,
+-- raw rows (the landing contract's and each source system's conformed rows:
+-- rpt_source_system_reconciliation accounts for every system row) = accepted rows + merged-away
+-- rows + deleted leads + quarantined rows + superseded versions. A test fails the build when a
+-- table does not reconcile.
 {%- set tables = [
     {'raw': 'leads', 'source': 'crm', 'base': 'base_crm__leads',
      'accepted': "(select count(*) as n from " ~ ref('int_leads_checked')
@@ -36,7 +38,7 @@ counts as (
     {%- for table in tables %}
         select
             '{{ table.raw }}' as raw_table,
-            (select count(*) as n from {{ source(table.source, table.raw) }}) as raw_rows,
+            (select count(*) as n from {{ landing_rows(table.source, table.raw) }}) as raw_rows,
             {{ table.accepted }} as accepted_rows,
             {{ table.get('merged', '0') }} as merged_away_rows,
             {{ table.get('deleted', '0') }} as deleted_rows,

@@ -18,23 +18,45 @@ from orchestration.defs.dbt_project import (
     TRANSLATOR,
     dbt_build_args,
     prune_run_targets,
+    raw_asset_key,
 )
 from orchestration.defs.resources import WarehouseResource
 from orchestration.ingestion import loader
 from orchestration.ingestion.contract import TABLES
+from orchestration.ingestion.systems import SYSTEMS
 from orchestration.runner.build_lock import build_lock
 from orchestration.runner.stale_runs import record_worker
 from orchestration.settings import Settings, resolve_as_of
 
 LANDING_SPECS = [
     AssetSpec(
-        key=AssetKey(["raw", name]),
+        key=raw_asset_key(name),
         group_name="landing",
         description=f"raw.{name}: {table.description} Loaded from <landing>/{name}/.",
         kinds={"duckdb"},
     )
     for name, table in TABLES.items()
+] + [
+    # The source systems FUNNEL_SOURCES names (docs/sources.md), read when the code location
+    # loads, as dbt reads them when it parses the project.
+    AssetSpec(
+        key=raw_asset_key(f"{system}.{name}"),
+        group_name="landing",
+        description=(
+            f"raw_{system}.{name}: {table.description} Loaded from <landing>/{system}/{name}/."
+        ),
+        kinds={"duckdb"},
+    )
+    for system in Settings.from_env().sources
+    for name, table in SYSTEMS[system].tables.items()
 ]
+
+
+def _loader_table(key: AssetKey) -> str:
+    """The loader's name of a load asset's table: raw/leads -> leads, raw_salesforce/lead ->
+    salesforce.lead."""
+    schema, name = key.path[0], key.path[-1]
+    return name if schema == "raw" else f"{schema.removeprefix('raw_')}.{name}"
 
 
 @multi_asset(specs=LANDING_SPECS, can_subset=True, name="load_landing")
@@ -56,10 +78,9 @@ def _load_selected(
         context.log.warning(loader.not_loadable_warning(unknown))
     con = loader.connect(settings.warehouse)
     try:
-        loader.ensure_raw_schema(con)
-        for key in sorted(context.selected_asset_keys, key=lambda k: k.path[-1]):
-            table = key.path[-1]
-            report = loader.load_table(con, settings.landing_dir, table)
+        loader.ensure_raw_schema(con, systems=settings.sources)
+        for key in sorted(context.selected_asset_keys, key=lambda k: k.path):
+            report = loader.load_table(con, settings.landing_dir, _loader_table(key))
             context.log.info(report.summary())
             yield MaterializeResult(
                 asset_key=key,

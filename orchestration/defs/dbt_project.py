@@ -16,15 +16,25 @@ DBT_PROJECT = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
 DBT_PROJECT.prepare_if_dev()
 
 LAYERS = ("staging", "intermediate", "marts")
+LANDING_SOURCES = ("crm", "marketing")  # the landing contract's dbt sources, schema raw
+
+
+def raw_asset_key(table: str) -> AssetKey:
+    """The load asset of a raw table as the loader names it: ``leads`` (the landing contract)
+    is ``raw/leads``, ``salesforce.lead`` (a source system's table) ``raw_salesforce/lead``."""
+    system, _, name = table.rpartition(".")
+    return AssetKey([f"raw_{system}" if system else "raw", name])
 
 
 class FunnelDbtTranslator(DagsterDbtTranslator):
-    """Sources become the landing-load assets (``raw/<table>``) so the loader sits upstream of
-    staging in one graph; models are grouped by layer folder; seeds form a ``config`` group."""
+    """Sources become the landing-load assets (``raw/<table>``, a source system's
+    ``raw_<system>/<table>``) so the loader sits upstream of staging in one graph; models are
+    grouped by layer folder; seeds form a ``config`` group."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            return AssetKey(["raw", dbt_resource_props["name"]])
+            source, name = dbt_resource_props["source_name"], dbt_resource_props["name"]
+            return raw_asset_key(name if source in LANDING_SOURCES else f"{source}.{name}")
         return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:

@@ -29,6 +29,7 @@ from orchestration.alerting.run_history import (
     newly_finished_run_ids,
     runs_in_progress,
 )
+from orchestration.defs.dbt_project import raw_asset_key
 from orchestration.defs.jobs import DIGEST_JOB_NAME, funnel_refresh_job
 from orchestration.defs.resources import WarehouseResource
 from orchestration.ingestion.loader import not_loadable, not_loadable_warning, pending_files
@@ -49,6 +50,7 @@ def resolved_paths(resource: WarehouseResource) -> Settings:
         landing_dir=resolve_path(resource.landing_dir) if resource.landing_dir else env.landing_dir,
         warehouse=resolve_path(resource.warehouse) if resource.warehouse else env.warehouse,
         dagster_home=env.dagster_home,
+        sources=env.sources,
     )
 
 
@@ -104,7 +106,9 @@ def landing_selection(context: SensorEvaluationContext, tables: Sequence[str]) -
     only when all of them ran (macros/control.sql), since the watermark covers every table."""
     if context.repository_def is None:
         raise ValueError("the landing sensor needs its Definitions to resolve the selection")
-    keys = [AssetKey(["raw", table]) for table in tables]
+    graph = context.repository_def.asset_graph
+    # A source system's files are loaded only when FUNNEL_SOURCES names it (then it has assets).
+    keys = [key for key in map(raw_asset_key, tables) if graph.has(key)]
     selection = AssetSelection.assets(*keys, *incremental_model_keys()).downstream()
     return sorted(selection.resolve(context.repository_def.asset_graph), key=lambda k: k.path)
 

@@ -8,6 +8,10 @@ agree with fct_funnel_conversion; MQL->SQL is MQLs qualified inside an MQL episo
 Young data (no mature cohort, no MQLs, no leads at all) is a normal build, not an error: a
 missing (NULL) value counts as none, a rate without a denominator is left out or shown as '-',
 and the by-channel table says why it is empty, so the asset still materializes.
+
+The values the vocabularies did not map (quality.rpt_unmapped_values: lead sources in channel
+'other', unknown countries, statuses, stages, activity types) are in it too: how many, plotted
+per build, and the largest by rows, so a source falling into 'other' shows on the asset.
 """
 
 from collections.abc import Sequence
@@ -18,6 +22,7 @@ import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from orchestration.defs.resources import WarehouseResource
+from orchestration.serving.report import read_unmapped, unmapped_value_text
 
 SUMMARY_KEY = AssetKey(["marts", "funnel_summary"])
 LEAD_FUNNEL = AssetKey(["marts", "fct_lead_funnel"])
@@ -123,6 +128,32 @@ def channel_markdown(rows: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def unmapped_markdown(count: int, rows: Sequence[tuple]) -> str:
+    """The largest unmapped values (system, field, value, rows, share) as markdown, or one line
+    saying every delivered value mapped."""
+    if not count:
+        return "every delivered value mapped (quality.rpt_unmapped_values is empty)"
+    lines = ["| system | field | value | rows | share |", "|" + "---|" * 5]
+    for system, field, value, n, share in rows:
+        shown = unmapped_value_text(value).replace("|", "\\|")
+        lines.append(
+            f"| {system or '-'} | {field or '-'} | {shown} | {_count(n)} | {_pct(share)} |"
+        )
+    if count > len(rows):
+        lines += ["", f"{count - len(rows):,} more in quality.rpt_unmapped_values"]
+    return "\n".join(lines)
+
+
+def read_unmapped_values(warehouse: Path) -> tuple[int, list[tuple]] | None:
+    """How many values went unmapped and the largest of them, read-only; None when the
+    warehouse has no quality.rpt_unmapped_values (a build that selected none)."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return read_unmapped(con)
+    finally:
+        con.close()
+
+
 def read_summary(warehouse: Path) -> tuple[dict[str, Any], list[dict[str, Any]], float | None]:
     """Totals, rows by channel and the all-channel mature MQL->SQL rate, read-only."""
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -139,12 +170,17 @@ def read_summary(warehouse: Path) -> tuple[dict[str, Any], list[dict[str, Any]],
 
 
 def summary_metadata(
-    totals: dict[str, Any], channels: Sequence[dict[str, Any]], mature_rate: float | None
+    totals: dict[str, Any],
+    channels: Sequence[dict[str, Any]],
+    mature_rate: float | None,
+    unmapped: tuple[int, Sequence[tuple]] | None = None,
 ) -> dict[str, Any]:
     """The metadata of a materialization; pure so the numbers can be tested without a run.
 
     Missing totals count as 0 (the UI plots a number per build, and none is 0); the mature
     MQL->SQL rate is left out when there is none, as 0 would plot a collapse that never happened.
+    `unmapped` (read_unmapped_values) adds unmapped_values (how many) and top_unmapped_values
+    (the largest, markdown); left out when the warehouse has no such report.
     """
     t = {name: _number(totals.get(name)) for name in COLUMNS}
     metadata: dict[str, Any] = {
@@ -161,6 +197,10 @@ def summary_metadata(
     }
     if mature_rate is not None:
         metadata["mql_to_sql_rate_mature_cohorts"] = MetadataValue.float(round(mature_rate, 4))
+    if unmapped is not None:
+        count, rows = unmapped
+        metadata["unmapped_values"] = MetadataValue.int(int(count))
+        metadata["top_unmapped_values"] = MetadataValue.md(unmapped_markdown(count, rows))
     return metadata
 
 
@@ -171,16 +211,20 @@ def summary_metadata(
     kinds={"duckdb"},
     description=(
         "Headline funnel numbers (leads, MQLs, MQL rate, MQL->SQL, SQLs, opportunities, won, "
-        "pipeline, won amount) and a table by channel, as materialization metadata."
+        "pipeline, won amount), a table by channel and the largest unmapped values "
+        "(quality.rpt_unmapped_values), as materialization metadata."
     ),
 )
 def funnel_summary(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
     """Reads the marts read-only (the dbt step has finished and released the warehouse)."""
-    totals, channels, mature_rate = read_summary(warehouse.settings().warehouse)
+    path = warehouse.settings().warehouse
+    totals, channels, mature_rate = read_summary(path)
+    unmapped = read_unmapped_values(path)
     context.log.info(
         f"{_count(totals.get('leads'))} leads, {_count(totals.get('mqls'))} MQLs, "
         f"{_count(totals.get('sqls'))} SQLs, {_count(totals.get('won'))} won"
+        + ("" if not unmapped or not unmapped[0] else f"; {unmapped[0]:,} unmapped values")
     )
-    return MaterializeResult(metadata=summary_metadata(totals, channels, mature_rate))
+    return MaterializeResult(metadata=summary_metadata(totals, channels, mature_rate, unmapped))

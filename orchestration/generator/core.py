@@ -7,7 +7,8 @@ bytes for the same arguments (numpy PCG64 streams, no wall clock), and is vector
 so a million leads with twenty million activities take well under two minutes.
 
 ``batches=K`` splits the same data into K daily deliveries; ``dirty=True`` adds CSV files of
-deliberately bad rows, each listed in the manifest by kind (see dirty.py).
+deliberately bad rows, each listed in the manifest by kind (see dirty.py). ``shape`` writes the
+same world in the raw tables of Salesforce and/or Marketo instead (see shapes.py).
 """
 
 from __future__ import annotations
@@ -53,7 +54,10 @@ from orchestration.generator.people import (
     make_people,
 )
 from orchestration.generator.sales import REASONS, STATUS
+from orchestration.generator.shapes import SHAPES, Shaped, check_shape, shape_world
+from orchestration.generator.vendor_dirty import write_vendor_dirty
 from orchestration.ingestion.contract import TABLES
+from orchestration.ingestion.systems import SYSTEMS
 
 MANIFEST_NAME = "_generator_manifest.json"
 LATE_SHARE = 0.01  # of recent activities, arriving in a later batch than their date
@@ -120,6 +124,7 @@ class _Part:
     campaigns: Campaigns
     final: dict[str, pa.Table]  # for the dirty rows (single-part runs only)
     fmt: IdFormat
+    shaped: Shaped | None = None  # the world in a vendor shape (single-part runs only)
 
 
 def generate(
@@ -133,8 +138,13 @@ def generate(
     start: str = "2024-01-01",
     end: str = "2026-06-30",
     part_size: int | None = None,
+    shape: str = "landing",
 ) -> dict:
     """Write the demo landing zone and its manifest; return the manifest.
+
+    ``shape`` is 'landing' (the landing contract only), 'salesforce', 'marketo' or
+    'salesforce+marketo': the same world in those systems' raw tables, in
+    ``<out_dir>/<system>/<table>/``, with only what they cannot carry landed (shapes.py).
 
     ``part_size`` bounds memory: more leads than that are made as independent parts of at
     most ``part_size`` leads each (own random streams, own accounts, ids counted on from the
@@ -150,29 +160,47 @@ def generate(
         raise ValueError(f"file_format must be 'parquet' or 'csv', not {file_format!r}")
     if part_size is not None and part_size < 1:
         raise ValueError("part_size must be at least 1")
+    check_shape(shape)
     sizes = _part_sizes(n_leads, part_size)
     if dirty and len(sizes) > 1:
         raise ValueError("dirty rows are written for single-part runs only; raise part_size")
+    if shape != "landing" and len(sizes) > 1:
+        raise ValueError(f"shape {shape} is written for single-part runs only; raise part_size")
     start_s = parse_ts(start) // DAY * DAY
     end_s = parse_ts(end) // DAY * DAY + DAY - 1  # the whole last day
     if end_s - start_s < batches * DAY:
         raise ValueError("the period must be longer than the number of batches in days")
     out_dir = Path(out_dir)
     if (out_dir / MANIFEST_NAME).exists() or any(
-        any((out_dir / name).glob("*")) for name in TABLES if (out_dir / name).is_dir()
+        any((out_dir / name).glob("*")) for name in (*TABLES, *SYSTEMS) if (out_dir / name).is_dir()
     ):
         # Landing files are immutable deliveries: rewriting them (or leaving stale batches of
         # an earlier run beside new ones) would corrupt what a loader has already seen.
         raise FileExistsError(f"{out_dir} already holds landing data; remove it first")
 
-    run = _Run(start_s, end_s, batches, file_format, out_dir)
+    run = _Run(start_s, end_s, batches, file_format, out_dir, shape)
     dirty_rows = None
+    system_rows = None
     if len(sizes) == 1:
         rngs = _rngs(np.random.SeedSequence(seed))
         part = run.part(n_leads, rngs, None, None)
         files, summary = dict(part.files), part.summary
-        if dirty:
+        if dirty and part.shaped is not None:
+            dirty_rows = write_vendor_dirty(rngs[5], out_dir, part.shaped, files)
+        elif dirty:
             dirty_rows = write_dirty(rngs[5], out_dir, part.final, part.campaigns, part.fmt, files)
+        if part.shaped is not None:
+            system_rows = {
+                system: {
+                    table: sum(
+                        count
+                        for path, count in files.items()
+                        if path.startswith(f"{system}/{table}/")
+                    )
+                    for table in SYSTEMS[system].tables
+                }
+                for system in SHAPES[shape]
+            }
     else:
         fixed = IdFormat(
             lead=id_width(LEAD_ID[1], _with_room(n_leads)),
@@ -218,10 +246,13 @@ def generate(
         "file_format": file_format,
         "dirty": dirty,
         "parts": len(sizes),
+        "shape": shape,
         "expected_funnel": summary,
     }
     if dirty_rows is not None:
         manifest["dirty_rows"] = dirty_rows
+    if system_rows is not None:
+        manifest["system_rows"] = system_rows
     manifest["files"] = dict(sorted(files.items()))
     manifest["rows"] = {
         name: sum(count for path, count in files.items() if path.startswith(f"{name}/"))
@@ -253,6 +284,7 @@ class _Run:
     batches: int
     file_format: str
     out_dir: Path
+    shape: str = "landing"
 
     def batch_of(self, seconds: np.ndarray) -> np.ndarray:
         day_of_end = self.end_s // DAY
@@ -310,7 +342,16 @@ class _Run:
         if number is None:
             deliveries["campaigns"] = _campaigns(campaigns, fmt)
             deliveries["campaign_spend"] = _spend(campaigns, fmt, self.batch_of)
-        files = _write_deliveries(deliveries, self.out_dir, self.batches, self.file_format, number)
+        shaped = None
+        if self.shape == "landing":
+            files = _write_deliveries(
+                deliveries, self.out_dir, self.batches, self.file_format, number
+            )
+        else:  # the same world in the systems' tables, and on the landing what they lack
+            shaped = shape_world(self.shape, deliveries)
+            files = _write_deliveries(shaped.landing, self.out_dir, self.batches, self.file_format)
+            vendor = shaped.vendor_files(self.file_format)
+            files.update(_write_deliveries(vendor, self.out_dir, self.batches, self.file_format))
         return _Part(
             files=files,
             summary=_funnel_summary(funnel, opportunities),
@@ -323,6 +364,7 @@ class _Run:
             campaigns=campaigns,
             final={name: d.final for name, d in deliveries.items()} if number is None else {},
             fmt=fmt,
+            shaped=shaped,
         )
 
 

@@ -2,11 +2,33 @@
 
 Files arrive as ``<landing>/<table>/**/*.csv``, ``*.csv.gz`` (gzip-compressed CSV) or
 ``*.parquet``, at any depth below the table folder (``leads/2025-03/x.csv``), and load into
-schema ``raw``. A file anywhere else (a misspelt folder, the landing root) is not loaded and is
-reported. Every timestamp is UTC. ``required`` columns must be present in every file (a file
-without one fails its load); ``nullable=False`` columns may still arrive empty: whether an empty
-key is acceptable is a data-quality rule for dbt, not a parse rule for the loader. Columns the
-contract does not know are ignored and recorded per file (``raw._load_manifest.ignored_columns``).
+schema ``raw``. A source system's tables (orchestration/ingestion/systems.py) arrive the same
+way one level down, ``<landing>/<system>/<table>/**`` (``salesforce/lead/x.csv``), and load into
+schema ``raw_<system>`` under every rule below. A file anywhere else (a misspelt folder, the
+landing root, a system folder itself) is not loaded and is reported. ``required`` columns must
+be present in every file (a file without one fails its load); ``nullable=False`` columns may
+still arrive empty: whether an empty key is acceptable is a data-quality rule for dbt, not a
+parse rule for the loader. Columns the contract does not know are ignored and recorded per file
+(``raw._load_manifest.ignored_columns``). Every raw table has the ``LINEAGE_COLUMNS`` after its
+contract columns.
+
+Timestamps load as naive UTC. A TIMESTAMP value is one of (surrounding spaces trimmed):
+
+- ``YYYY-MM-DD HH:MM[:SS[.fraction]]``, with ``T`` or a space between date and time, in UTC;
+- the same followed by a zone: ``Z``, ``UTC`` (any case, with or without a space before it), or
+  an offset ``+hh:mm``, ``+hhmm``, ``+hh`` (or ``-``) of at most 14:00, converted to UTC
+  (``2024-01-01T20:01:33+02:00`` is 18:01:33; Salesforce's ``2024-01-01T18:01:33.000+0000``);
+- epoch milliseconds, an integer of 11 to 13 digits (``1704132093000``: 1970-04-26 to 2286);
+- a date alone, ``YYYY-MM-DD``: midnight UTC, and flagged, since the time is unknown rather
+  than midnight: the row's ``_date_only_columns`` names such columns (comma-separated, contract
+  order; NULL for none) and ``raw._load_manifest.date_only_values`` counts them per file.
+
+Anything else is rejected (``created_at: cannot parse '...' as TIMESTAMP``), impossible dates
+and times (``2024-02-30``, ``24:00``, ``18:60``), wider offsets and other numbers included. A
+DATE value is a date, or any TIMESTAMP form, of which it takes the UTC date. In Parquet, a
+TIMESTAMP column loads as it is, a TIMESTAMP WITH TIME ZONE column in UTC, an integer column
+(for a TIMESTAMP or DATE contract column) as epoch milliseconds within the same 11-13 digit
+range, a DATE column as midnight (flagged) and a text column by the rules above.
 
 Null values: an empty field, and a value that is one of ``NULL_TOKENS`` once trimmed of spaces
 and compared case-insensitively (``NULL``, ``null``, ``NA``, ``N/A``), is SQL NULL, in CSV and in
@@ -33,6 +55,15 @@ RAW_SCHEMA = "raw"
 NULL_TOKENS: tuple[str, ...] = ("", "NULL", "NA", "N/A")
 TEMPORARY_PREFIXES: tuple[str, ...] = (".", "_")
 TEMPORARY_SUFFIXES: tuple[str, ...] = (".tmp", ".part", ".partial", ".crdownload", ".filepart")
+# The lineage columns the loader adds after the contract columns of every raw table, the landing
+# contract's and the source systems' alike (name, DuckDB type).
+DATE_ONLY_COLUMN = "_date_only_columns"
+LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("_source_file", "VARCHAR"),  # the file, relative to the landing zone
+    ("_source_line", "BIGINT"),  # its line (CSV, the header is 1) or row number from 1 (Parquet)
+    ("_loaded_at", "TIMESTAMP"),  # when the loader wrote the row (UTC, one value per file)
+    (DATE_ONLY_COLUMN, "VARCHAR"),  # TIMESTAMP columns whose value arrived as a date alone
+)
 
 
 @dataclass(frozen=True)

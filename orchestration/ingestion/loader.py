@@ -7,8 +7,11 @@ and its rejects, so a crash never leaves a half-loaded file behind.
 
 Which files load: ``<landing>/<table>/**/<name>.csv``, ``.csv.gz`` or ``.parquet`` at any
 depth below the table folder, in sorted path order; the manifest names them relative to the
-landing zone (``leads/2025-03/x.csv``). Anything outside a table folder is not loaded and is
-reported (``not_loadable``, a warning in ``LoadReport.summary``).
+landing zone (``leads/2025-03/x.csv``). A source system's tables (ingestion/systems.py) land
+one level down, ``<landing>/<system>/<table>/**``, into ``raw_<system>.<table>`` under the same
+rules and in the same manifest and rejects, which name their table ``<system>.<table>``
+(``salesforce.lead``), as the reports and ``load_table`` do. Anything outside a table folder is
+not loaded and is reported (``not_loadable``, a warning in ``LoadReport.summary``).
 
 Completeness rule (the landing contract, orchestration/ingestion/contract.py): a file is taken
 only once it is complete. Names starting with '.' or '_' (files and folders) or ending in '.tmp',
@@ -32,6 +35,12 @@ most ``_MAX_RECORD_LINES`` lines); otherwise each is a malformed line of its own
 quote costs one line, not the rest of the file. LF, CRLF and CR-only line endings are read;
 an embedded line break loads as LF. A ``.csv.gz`` file is decompressed to a temporary file and
 then takes exactly the path of a plain CSV.
+
+Values are typed in SQL too: a regexp_full_match guard first (DuckDB's casts are more lenient
+than the contract), then try_cast. A timestamp text takes one CASE over its accepted forms
+(contract.py), the usual one first, so a file of plain timestamps pays what it did before the
+zones and epoch milliseconds were accepted; a value that arrived as a date alone is flagged per
+row (``_date_only_columns``) by its length, and counted per file from the rows inserted.
 """
 
 from __future__ import annotations
@@ -55,6 +64,8 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingestion.contract import (
+    DATE_ONLY_COLUMN,
+    LINEAGE_COLUMNS,
     RAW_SCHEMA,
     TABLES,
     TEMPORARY_PREFIXES,
@@ -62,6 +73,7 @@ from orchestration.ingestion.contract import (
     Column,
     Table,
 )
+from orchestration.ingestion.systems import SYSTEMS
 
 MEMORY_LIMIT_ENV = "FUNNEL_DUCKDB_MEMORY_LIMIT"
 THREADS_ENV = "FUNNEL_DUCKDB_THREADS"
@@ -72,6 +84,8 @@ DEFAULT_SETTLE_SECONDS = 2.0
 
 REJECTS_TABLE = f"{RAW_SCHEMA}._load_rejects"
 MANIFEST_TABLE = f"{RAW_SCHEMA}._load_manifest"
+# Manifest columns added after the first release (an older warehouse gains them), in order.
+_MANIFEST_ADDED_COLUMNS = (("ignored_columns", "VARCHAR"), ("date_only_values", "BIGINT"))
 FILE_FORMATS = {".csv": "csv", ".csv.gz": "csv", ".parquet": "parquet"}  # by name ending
 RAW_RECORD_MAX_CHARS = 1000
 _REASON_VALUE_MAX_CHARS = 200
@@ -101,16 +115,30 @@ _TEXT_PATTERNS = {
     "BIGINT": r"[+-]?[0-9]+",
     # NaN and infinity spellings parse, so that they are rejected as not finite, not unparseable.
     "DOUBLE": r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?i:inf|infinity|nan)",
-    "DATE": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
-    "TIMESTAMP": (
-        r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|\+00:00)?"
-    ),
 }
+# Timestamp texts (TIMESTAMP and DATE columns; contract.py lists the forms), one pattern per way
+# of converting them, tried in this order by _timestamp_text_sql. The hour is 00-23 (DuckDB
+# takes 24:00:00 for the next midnight) and an offset at most 14:00, the widest in use.
+_DATE_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_TIME_TEXT = r"[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]+)?)?"
+# Local time, or UTC (Z, a zero offset, ' UTC'), or a date alone: DuckDB's TIMESTAMP cast reads
+# these right (it drops an offset, here a zero one) and fast. Nearly every value takes this path.
+_UTC_TIMESTAMP_TEXT = rf"{_DATE_TEXT}(?:{_TIME_TEXT}(?:Z|[+-]00(?::?00)?| (?i:utc))?)?"
+# Any other offset (+hh:mm, +hhmm, +hh), or 'UTC' without the space: read as TIMESTAMPTZ, which
+# applies the offset, then taken to UTC.
+_OFFSET_TEXT = r"[+-](?:(?:0[0-9]|1[0-3])(?::?[0-5][0-9])?|14(?::?00)?)"
+_ZONED_TIMESTAMP_TEXT = rf"{_DATE_TEXT}{_TIME_TEXT}(?:{_OFFSET_TEXT}|(?i:utc))"
+# Epoch milliseconds: 11 to 13 digits, 1970-04-26 to 2286-11-20. Fewer digits would be epoch
+# seconds or no time at all, so they are rejected rather than guessed at.
+_EPOCH_MS_TEXT = r"[0-9]{11,13}"
+_EPOCH_MS_MIN, _EPOCH_MS_MAX = 10**10, 10**13 - 1
+_DATE_ONLY_CHARS = 10  # len('YYYY-MM-DD'): every other accepted timestamp text is longer
 _TRUE_TEXTS = ("true", "t", "1", "yes")
 _FALSE_TEXTS = ("false", "f", "0", "no")
 _FLOATING_TYPES = ("FLOAT", "DOUBLE", "DECIMAL")
 _INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")
-_NUMERIC_TYPES = _INTEGER_TYPES + tuple(f"U{t}" for t in _INTEGER_TYPES) + _FLOATING_TYPES
+_ALL_INTEGER_TYPES = _INTEGER_TYPES + tuple(f"U{t}" for t in _INTEGER_TYPES)
+_NUMERIC_TYPES = _ALL_INTEGER_TYPES + _FLOATING_TYPES
 _PENDING = "still being written"
 
 # The settle wait; a test replaces it to play a writer that goes on writing meanwhile.
@@ -147,13 +175,14 @@ class FileLoadResult:
     missing_optional_columns: tuple[str, ...] = ()
     seconds: float = 0.0
     pending: bool = False
+    date_only_values: int = 0  # TIMESTAMP values that arrived as a date alone (midnight UTC)
 
 
 @dataclass
 class TableLoadReport:
     """The files of one table, so a per-table Dagster asset can report its own outcome."""
 
-    table: str
+    table: str  # 'leads' for raw.leads; '<system>.<table>' ('salesforce.lead') for a system's
     files: list[FileLoadResult] = field(default_factory=list)
 
     @property
@@ -188,10 +217,16 @@ class TableLoadReport:
             for f in self.files
             if f.extra_columns
         )
+        date_only = "".join(
+            f"; {f.date_only_values:,} date-only timestamp value(s) in {f.file}, loaded as "
+            "midnight UTC"
+            for f in self.files
+            if f.date_only_values
+        )
         return (
             f"{self.table}: {self.files_loaded} file(s) loaded, {self.files_skipped} skipped"
             f"{waiting}, {self.rows_loaded:,} rows loaded, {self.rows_rejected:,} rejected"
-            f"{ignored}"
+            f"{ignored}{date_only}"
         )
 
 
@@ -245,13 +280,70 @@ class LoadReport:
 
 
 @dataclass(frozen=True)
+class _Target:
+    """A raw table the loader writes: a landing-contract table (``leads``: files in
+    ``<landing>/leads/``, rows in ``raw.leads``) or a source system's (``salesforce.lead``:
+    files in ``<landing>/salesforce/lead/``, rows in ``raw_salesforce.lead``). ``name`` is how
+    the manifest, the rejects and the reports name it."""
+
+    name: str
+    schema: str
+    table: Table
+    folder: tuple[str, ...]  # below the landing zone
+    system: str | None = None
+
+    @property
+    def relation(self) -> str:
+        return f"{_ident(self.schema)}.{_ident(self.table.name)}"
+
+
+def _all_targets() -> dict[str, _Target]:
+    clash = sorted(set(TABLES) & set(SYSTEMS))
+    if clash:  # a folder of the landing root would mean two things
+        raise ValueError(f"source system(s) named like a landing table: {', '.join(clash)}")
+    targets = {name: _Target(name, RAW_SCHEMA, table, (name,)) for name, table in TABLES.items()}
+    for system in SYSTEMS.values():
+        for name, table in system.tables.items():
+            key = f"{system.name}.{name}"
+            targets[key] = _Target(key, system.raw_schema, table, (system.name, name), system.name)
+    return targets
+
+
+_TARGETS = _all_targets()
+
+
+def _system_targets(systems: Iterable[str]) -> list[str]:
+    chosen = set(systems)
+    return [name for name, t in _TARGETS.items() if t.system in chosen]
+
+
+def _check_systems(systems: Iterable[str]) -> list[str]:
+    names = sorted(set(systems))
+    unknown = [n for n in names if n not in SYSTEMS]
+    if unknown:
+        raise ValueError(
+            f"unknown source system(s) {', '.join(unknown)}; known: {', '.join(SYSTEMS)}"
+        )
+    return names
+
+
+def _systems_with_files(landing_dir: Path) -> list[str]:
+    """The systems one of whose table folders holds a landing file."""
+    return [
+        system
+        for system in SYSTEMS
+        if any(_landing_files(landing_dir, t) for t in _system_targets([system]))
+    ]
+
+
+@dataclass(frozen=True)
 class _FilePlan:
     """What a file needs to load, worked out before any file loads so a bad delivery fails
     the run up front instead of half way."""
 
     path: Path
     rel: str
-    table: Table
+    target: _Target
     file_format: str
     checksum: str
     size: int
@@ -262,6 +354,10 @@ class _FilePlan:
     extra_columns: tuple[str, ...]
     missing_optional_columns: tuple[str, ...]
     all_columns: tuple[str, ...]
+
+    @property
+    def table(self) -> Table:
+        return self.target.table
 
 
 def connect(
@@ -278,15 +374,19 @@ def connect(
     return con
 
 
-def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every raw table up front so dbt sources exist before the first file arrives."""
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
-    for table in TABLES.values():
-        columns = ", ".join(f"{_ident(c.name)} {c.type}" for c in table.columns)
-        con.execute(
-            f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{_ident(table.name)} ({columns}, "
-            "_source_file VARCHAR, _source_line BIGINT, _loaded_at TIMESTAMP)"
-        )
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection, systems: Iterable[str] = ()) -> None:
+    """Create every raw table up front so dbt sources exist before the first file arrives: the
+    landing contract's in ``raw`` and, for each source system named, its tables in
+    ``raw_<system>``; with the manifest and the rejects (one of each, in ``raw``). A warehouse
+    from before a lineage or manifest column existed gains it (NULL for what was loaded then)."""
+    targets = [_TARGETS[name] for name in TABLES]
+    targets += [_TARGETS[name] for name in _system_targets(_check_systems(systems))]
+    lineage = ", ".join(f"{name} {type_}" for name, type_ in LINEAGE_COLUMNS)
+    for schema in dict.fromkeys(t.schema for t in targets):
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(schema)}")
+    for target in targets:
+        columns = ", ".join(f"{_ident(c.name)} {c.type}" for c in target.table.columns)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {target.relation} ({columns}, {lineage})")
     con.execute(
         f"CREATE TABLE IF NOT EXISTS {REJECTS_TABLE} (table_name VARCHAR, source_file VARCHAR, "
         "source_line BIGINT, reason VARCHAR, raw_record VARCHAR, loaded_at TIMESTAMP)"
@@ -295,19 +395,34 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         f"CREATE TABLE IF NOT EXISTS {MANIFEST_TABLE} (source_file VARCHAR PRIMARY KEY, "
         "table_name VARCHAR, checksum VARCHAR, file_format VARCHAR, file_size BIGINT, "
         "rows_in BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, loaded_at TIMESTAMP, "
-        "load_seconds DOUBLE, ignored_columns VARCHAR)"
+        "load_seconds DOUBLE, ignored_columns VARCHAR, date_only_values BIGINT)"
     )
-    # A warehouse from before ignored_columns existed gains it (NULL for its older files);
-    # the check first keeps the usual call free of catalog writes.
-    has_ignored = con.execute(
-        "SELECT count(*) FROM information_schema.columns WHERE table_schema = ? "
-        "AND table_name = ? AND column_name = 'ignored_columns'",
-        [RAW_SCHEMA, MANIFEST_TABLE.split(".")[1]],
-    ).fetchone()
-    if not (has_ignored and has_ignored[0]):
-        con.execute(
-            f"ALTER TABLE {MANIFEST_TABLE} ADD COLUMN IF NOT EXISTS ignored_columns VARCHAR"
-        )
+    manifest = (RAW_SCHEMA, MANIFEST_TABLE.split(".")[1])
+    added = [(*manifest, name, type_) for name, type_ in _MANIFEST_ADDED_COLUMNS]
+    added += [(t.schema, t.table.name, *column) for t in targets for column in LINEAGE_COLUMNS]
+    _add_missing_columns(con, added)
+
+
+def _add_missing_columns(
+    con: duckdb.DuckDBPyConnection, wanted: list[tuple[str, str, str, str]]
+) -> None:
+    """Add each (schema, table, column, type) the table lacks; one catalog read first keeps
+    the usual call free of catalog writes."""
+    present = {
+        tuple(row)
+        for row in con.execute(
+            "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema IN (SELECT unnest(?::VARCHAR[])) "
+            "AND column_name IN (SELECT unnest(?::VARCHAR[]))",
+            [sorted({w[0] for w in wanted}), sorted({w[2] for w in wanted})],
+        ).fetchall()
+    }
+    for schema, table, column, type_ in wanted:
+        if (schema, table, column) not in present:
+            con.execute(
+                f"ALTER TABLE {_ident(schema)}.{_ident(table)} "
+                f"ADD COLUMN IF NOT EXISTS {_ident(column)} {type_}"
+            )
 
 
 def load_landing(
@@ -315,30 +430,44 @@ def load_landing(
     warehouse: Path,
     *,
     tables: Iterable[str] | None = None,
+    systems: Iterable[str] = (),
     memory_limit: str | None = None,
     threads: int | None = None,
 ) -> LoadReport:
     """Load every new, complete landing file, in sorted path order. All files are checked
     before the first one loads, so a changed file or a missing column stops the run before it
-    has loaded anything; files still being written are reported pending and left alone."""
+    has loaded anything; files still being written are reported pending and left alone.
+
+    ``tables`` (default: all) names landing tables (``leads``) and source-system tables
+    (``salesforce.lead``). ``systems`` are the enabled source systems (FUNNEL_SOURCES): their
+    raw tables are created even before their first file, so dbt finds them. A system's files
+    load whether it is enabled or not, and a system with files has its tables too."""
     if not landing_dir.is_dir():
         raise FileNotFoundError(f"landing directory {landing_dir} does not exist")
-    names = sorted(TABLES if tables is None else set(tables))
-    unknown = sorted(set(names) - set(TABLES))
-    if unknown:
-        raise ValueError(f"unknown table(s) {', '.join(unknown)}; known: {', '.join(TABLES)}")
+    enabled = set(_check_systems(systems))
+    if tables is None:
+        present = sorted(enabled | set(_systems_with_files(landing_dir)))
+        names = sorted([*TABLES, *_system_targets(present)])
+    else:
+        names = sorted(set(tables))
+        unknown = sorted(set(names) - set(_TARGETS))
+        if unknown:
+            raise ValueError(f"unknown table(s) {', '.join(unknown)}; known: {', '.join(_TARGETS)}")
+        present = sorted(enabled | {s for n in names if (s := _TARGETS[n].system)})
     with connect(warehouse, memory_limit=memory_limit, threads=threads) as con:
-        ensure_raw_schema(con)
+        ensure_raw_schema(con, systems=present)
         plans = _plan_tables(con, landing_dir, names)
         reports = [_load_plans(con, name, plans[name]) for name in names]
     return LoadReport(tables=reports, not_loadable=not_loadable(landing_dir))
 
 
 def load_table(con: duckdb.DuckDBPyConnection, landing_dir: Path, table: str) -> TableLoadReport:
-    """Load the new files of one table (one Dagster asset); checks all of them first."""
-    if table not in TABLES:
-        raise ValueError(f"unknown table {table!r}; known: {', '.join(TABLES)}")
-    ensure_raw_schema(con)
+    """Load the new files of one table (one Dagster asset); checks all of them first. ``table``
+    is a landing table (``leads``) or a source system's (``salesforce.lead``)."""
+    if table not in _TARGETS:
+        raise ValueError(f"unknown table {table!r}; known: {', '.join(_TARGETS)}")
+    system = _TARGETS[table].system
+    ensure_raw_schema(con, systems=[system] if system else [])
     return _load_plans(con, table, _plan_tables(con, landing_dir, [table])[table])
 
 
@@ -347,7 +476,8 @@ def pending_files(landing_dir: Path, warehouse: Path) -> dict[str, list[Path]]:
     cheaply: files are matched by name only, so nothing is hashed and the warehouse is never
     locked for writing. A changed file is not pending; the load reports it. A file still being
     written (the completeness rule, see the module docstring) is left out without waiting: a
-    later tick sees it once it has settled."""
+    later tick sees it once it has settled. Tables are named as ``load_table`` takes them:
+    ``leads``, and ``salesforce.lead`` for a source system's (whether enabled or not)."""
     known: set[str] = set()
     if warehouse.exists():
         with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -361,7 +491,7 @@ def pending_files(landing_dir: Path, warehouse: Path) -> dict[str, list[Path]]:
                 known = {r[0] for r in rows}
     new = {
         table: [p for p in _landing_files(landing_dir, table) if _rel(p, landing_dir) not in known]
-        for table in TABLES
+        for table in _TARGETS
     }
     ready, _ = _settle([p for files in new.values() for p in files], wait=False)
     pending = {table: [p for p in files if p in ready] for table, files in new.items()}
@@ -370,10 +500,13 @@ def pending_files(landing_dir: Path, warehouse: Path) -> dict[str, list[Path]]:
 
 def not_loadable(landing_dir: Path) -> list[str]:
     """What in the landing zone is never loaded, sorted: folders that are no table (``lead/``
-    for ``leads``), files lying in its root, and files in a table folder that are no landing
-    format (``leads/export.xlsx``; see FILE_FORMATS). Every caller (load, build, sensor) shows
-    them, so a delivery is never passed over in silence. Temporary names (see the completeness
-    rule) are left out, so a ``_generator_manifest.json`` or a ``.DS_Store`` is no warning."""
+    for ``leads``) nor source system, files lying in its root, and files in a table folder that
+    are no landing format (``leads/export.xlsx``; see FILE_FORMATS). A source-system folder
+    (``salesforce/``) is held to the same rules one level down: a folder in it that is none of
+    the system's tables (``salesforce/leads/``), a file lying in it, a file of another format
+    in one of its table folders. Every caller (load, build, sensor) shows them, so a delivery
+    is never passed over in silence. Temporary names (see the completeness rule) are left out,
+    so a ``_generator_manifest.json`` or a ``.DS_Store`` is no warning."""
     if not landing_dir.is_dir():
         return []
     found: list[str] = []
@@ -382,11 +515,29 @@ def not_loadable(landing_dir: Path) -> list[str]:
             continue
         if path.is_file():
             found.append(path.name)
-        elif path.is_dir() and path.name not in TABLES:
-            found.append(path.name + "/")
-        elif path.is_dir():
+        elif path.is_dir() and path.name in TABLES:
             found += _unsupported_in(path, landing_dir)
+        elif path.is_dir() and path.name in SYSTEMS:
+            found += _not_loadable_in_system(path, landing_dir)
+        elif path.is_dir():
+            found.append(path.name + "/")
     return sorted(found)
+
+
+def _not_loadable_in_system(folder: Path, landing_dir: Path) -> list[str]:
+    tables = SYSTEMS[folder.name].tables
+    found: list[str] = []
+    for path in folder.iterdir():
+        if _is_temporary(path.name):
+            continue
+        rel = _rel(path, landing_dir)
+        if path.is_file():
+            found.append(rel)
+        elif path.is_dir() and path.name in tables:
+            found += _unsupported_in(path, landing_dir)
+        elif path.is_dir():
+            found.append(rel + "/")
+    return found
 
 
 def _unsupported_in(folder: Path, landing_dir: Path) -> list[str]:
@@ -398,10 +549,17 @@ def _unsupported_in(folder: Path, landing_dir: Path) -> list[str]:
 
 
 def not_loadable_warning(names: list[str]) -> str:
-    """The one warning every caller prints for what not_loadable found."""
+    """The one warning every caller prints for what not_loadable found; the tables of a source
+    system are listed when something in its folder is not loaded."""
+    systems = [s for s in SYSTEMS if any(n.startswith(f"{s}/") for n in names)]
+    system_tables = "".join(
+        f"; {s} tables: {', '.join(sorted(SYSTEMS[s].tables))}" for s in sorted(systems)
+    )
     return (
         f"WARNING: not loaded: {', '.join(names)} (a table folder holds "
-        f"{', '.join(FILE_FORMATS)} files; known tables: {', '.join(sorted(TABLES))})"
+        f"{', '.join(FILE_FORMATS)} files; known tables: {', '.join(sorted(TABLES))}; "
+        f"source-system folders: {', '.join(f'{s}/<table>/' for s in sorted(SYSTEMS))}"
+        f"{system_tables})"
     )
 
 
@@ -446,16 +604,18 @@ def _delivered_files(folder: Path) -> list[Path]:
 
 
 def _landing_files(landing_dir: Path, table: str) -> list[Path]:
-    """The table's landing files (a landing format, see FILE_FORMATS) at any depth."""
-    folder = landing_dir / table
+    """The table's landing files (a landing format, see FILE_FORMATS) at any depth; ``table``
+    is a landing table or a source system's (``salesforce.lead``: ``salesforce/lead/``)."""
+    folder = landing_dir.joinpath(*_TARGETS[table].folder)
     if not folder.is_dir():
         return []
     return [p for p in _delivered_files(folder) if _file_format(p.name)]
 
 
 def landing_has_files(landing_dir: Path) -> bool:
-    """True when any table folder holds a landing file (whether loaded yet or not)."""
-    return any(_landing_files(landing_dir, table) for table in TABLES)
+    """True when any table folder holds a landing file (whether loaded yet or not), a source
+    system's table folders included."""
+    return any(_landing_files(landing_dir, table) for table in _TARGETS)
 
 
 def _signature(path: Path) -> tuple[int, int] | None:
@@ -514,7 +674,7 @@ def _plan_tables(
                     )
                 plans[table].append(FileLoadResult(rel, table, file_format, skipped=True))
             elif path in ready:
-                plan = _plan_file(con, path, rel, TABLES[table], file_format, ready[path])
+                plan = _plan_file(con, path, rel, _TARGETS[table], file_format, ready[path])
                 plans[table].append(plan or FileLoadResult(rel, table, file_format, pending=True))
             elif path in still_written:
                 plans[table].append(FileLoadResult(rel, table, file_format, pending=True))
@@ -525,7 +685,7 @@ def _plan_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     rel: str,
-    table: Table,
+    target: _Target,
     file_format: str,
     signature: tuple[int, int],
 ) -> _FilePlan | None:
@@ -546,20 +706,21 @@ def _plan_file(
     if _signature(path) != signature:
         return None
     return _match_columns(
-        path, rel, table, file_format, checksum, file_columns, signature, compressed
+        path, rel, target, file_format, checksum, file_columns, signature, compressed
     )
 
 
 def _match_columns(
     path: Path,
     rel: str,
-    table: Table,
+    target: _Target,
     file_format: str,
     checksum: str,
     file_columns: list[tuple[str, str]],
     signature: tuple[int, int],
     compressed: bool,
 ) -> _FilePlan:
+    table = target.table
     wanted = {c.name.lower(): c.name for c in table.columns}
     columns: dict[str, tuple[int, str, str]] = {}
     extra: list[str] = []
@@ -577,7 +738,7 @@ def _match_columns(
     return _FilePlan(
         path=path,
         rel=rel,
-        table=table,
+        target=target,
         file_format=file_format,
         checksum=checksum,
         size=signature[0],
@@ -608,10 +769,15 @@ def _load_file(con: duckdb.DuckDBPyConnection, plan: _FilePlan) -> FileLoadResul
     started = time.perf_counter()
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     columns = plan.table.columns
-    insert_columns = ", ".join(
-        [_ident(c.name) for c in columns] + ["_source_file", "_source_line", "_loaded_at"]
+    target = plan.target
+    date_only = _date_only_columns_sql(plan)
+    lineage = ["_source_file", "_source_line", "_loaded_at"] + [DATE_ONLY_COLUMN] * bool(date_only)
+    insert_columns = ", ".join([_ident(c.name) for c in columns] + lineage)
+    outputs = ", ".join(
+        [f"__v{i} AS {_ident(c.name)}" for i, c in enumerate(columns)]
+        + ["? AS _source_file", "__line_no", "? AS _loaded_at"]
+        + ([date_only] if date_only else [])
     )
-    outputs = ", ".join(f"__v{i} AS {_ident(c.name)}" for i, c in enumerate(columns))
     ignored_columns = ",".join(plan.extra_columns) or None
     try:
         with contextlib.ExitStack() as stack:
@@ -624,11 +790,13 @@ def _load_file(con: duckdb.DuckDBPyConnection, plan: _FilePlan) -> FileLoadResul
             try:
                 rows_loaded = _count(
                     con.execute(
-                        f"INSERT INTO {RAW_SCHEMA}.{_ident(plan.table.name)} ({insert_columns}) "
-                        f"SELECT {outputs}, ?, __line_no, ? FROM ({rows_sql}) "
-                        "WHERE __reason IS NULL",
+                        f"INSERT INTO {target.relation} ({insert_columns}) "
+                        f"SELECT {outputs} FROM ({rows_sql}) WHERE __reason IS NULL",
                         [plan.rel, loaded_at],
                     )
+                )
+                date_only_values = (
+                    _date_only_values(con, target, plan.rel, loaded_at) if date_only else 0
                 )
                 rows_in = _rows_in(con, plan, source)
                 rows_rejected = 0
@@ -638,7 +806,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, plan: _FilePlan) -> FileLoadResul
                             f"INSERT INTO {REJECTS_TABLE} SELECT ?, ?, __line_no, __reason, "
                             f"left({raw_record}, {RAW_RECORD_MAX_CHARS}), ? FROM ({rows_sql}) "
                             "WHERE __reason IS NOT NULL",
-                            [plan.table.name, plan.rel, loaded_at],
+                            [target.name, plan.rel, loaded_at],
                         )
                     )
                 if _signature(plan.path) != plan.signature:
@@ -652,10 +820,11 @@ def _load_file(con: duckdb.DuckDBPyConnection, plan: _FilePlan) -> FileLoadResul
                 con.execute(
                     f"INSERT INTO {MANIFEST_TABLE} (source_file, table_name, checksum, "
                     "file_format, file_size, rows_in, rows_loaded, rows_rejected, loaded_at, "
-                    "load_seconds, ignored_columns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "load_seconds, ignored_columns, date_only_values) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         plan.rel,
-                        plan.table.name,
+                        target.name,
                         plan.checksum,
                         plan.file_format,
                         plan.size,
@@ -665,6 +834,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, plan: _FilePlan) -> FileLoadResul
                         loaded_at,
                         seconds,
                         ignored_columns,
+                        date_only_values,
                     ],
                 )
                 con.execute("COMMIT")
@@ -672,13 +842,13 @@ def _load_file(con: duckdb.DuckDBPyConnection, plan: _FilePlan) -> FileLoadResul
                 con.execute("ROLLBACK")
                 raise
     except _ChangedWhileLoading:
-        return FileLoadResult(plan.rel, plan.table.name, plan.file_format, pending=True)
+        return FileLoadResult(plan.rel, target.name, plan.file_format, pending=True)
     finally:
         con.execute(f"DROP TABLE IF EXISTS {_LINES}")
         con.execute(f"DROP TABLE IF EXISTS {_SPANS}")
     return FileLoadResult(
         file=plan.rel,
-        table=plan.table.name,
+        table=target.name,
         file_format=plan.file_format,
         rows_in=rows_in,
         rows_loaded=rows_loaded,
@@ -686,6 +856,24 @@ def _load_file(con: duckdb.DuckDBPyConnection, plan: _FilePlan) -> FileLoadResul
         extra_columns=plan.extra_columns,
         missing_optional_columns=plan.missing_optional_columns,
         seconds=seconds,
+        date_only_values=date_only_values,
+    )
+
+
+def _date_only_values(
+    con: duckdb.DuckDBPyConnection, target: _Target, rel: str, loaded_at: datetime
+) -> int:
+    """How many values of the file's rows just inserted arrived as a date alone: counted from
+    the inserted rows, not by parsing the file again. ``_loaded_at`` is one value per file
+    load and rows are appended in load order, so its zone maps let the scan skip every row
+    group of earlier loads."""
+    commas = f"strlen({DATE_ONLY_COLUMN}) - strlen(replace({DATE_ONLY_COLUMN}, ',', ''))"
+    return _count(
+        con.execute(
+            f"SELECT coalesce(sum({commas} + 1), 0) FROM {target.relation} "
+            f"WHERE _loaded_at = ? AND _source_file = ? AND {DATE_ONLY_COLUMN} IS NOT NULL",
+            [loaded_at, rel],
+        )
     )
 
 
@@ -714,14 +902,49 @@ def _value_sql(plan: _FilePlan, i: int, column: Column) -> tuple[str, str, bool]
         return _typed_null_sql(source, column), _parse_text_sql(s, column.type), True
     if source_type == column.type:
         return source, s, column.type == "DOUBLE"  # NaN and infinity are checked
-    if source_type == "TIMESTAMP WITH TIME ZONE" and column.type == "TIMESTAMP":
-        return source, f"timezone('UTC', {s})", False
+    if column.type in ("TIMESTAMP", "DATE") and source_type == "TIMESTAMP WITH TIME ZONE":
+        # In UTC whatever the session's TimeZone (a plain cast would take the local time).
+        utc = f"timezone('UTC', {s})"
+        return source, utc if column.type == "TIMESTAMP" else f"CAST({utc} AS DATE)", False
+    if column.type in ("TIMESTAMP", "DATE") and source_type in _ALL_INTEGER_TYPES:
+        ms = _epoch_ms_sql(s)
+        return source, ms if column.type == "TIMESTAMP" else f"CAST({ms} AS DATE)", True
     if column.type == "BIGINT" and source_type.startswith(_FLOATING_TYPES):
         return source, f"CASE WHEN {s} = trunc({s}) THEN try_cast({s} AS BIGINT) END", True
     if column.type == "BOOLEAN" and source_type.startswith(_NUMERIC_TYPES):
         # A cast takes any non-zero number for true; the contract knows only 0 and 1.
         return source, f"CASE WHEN {s} = 1 THEN true WHEN {s} = 0 THEN false END", True
     return source, f"try_cast({s} AS {column.type})", True
+
+
+def _date_only_sql(plan: _FilePlan, i: int, column: Column) -> str | None:
+    """When value ``i`` of a loaded row arrived as a date alone (TIMESTAMP columns only),
+    or None when it cannot: a text of exactly 'YYYY-MM-DD' length (every other accepted form
+    is longer, and only rows whose values all parsed are loaded), any value of a Parquet DATE
+    column."""
+    if column.type != "TIMESTAMP" or column.name not in plan.columns:
+        return None
+    source_type = plan.columns[column.name][2]
+    if source_type == "VARCHAR":
+        return f"strlen(__s{i}) = {_DATE_ONLY_CHARS}"
+    if source_type == "DATE":
+        return f"__s{i} IS NOT NULL"
+    return None
+
+
+def _date_only_columns_sql(plan: _FilePlan) -> str | None:
+    """The row's ``_date_only_columns``: the TIMESTAMP columns whose value arrived as a date
+    alone, comma-separated in contract order, NULL for none; None when no column can."""
+    flags = [
+        f"CASE WHEN {condition} THEN {_lit(column.name)} END"
+        for i, column in enumerate(plan.table.columns)
+        if (condition := _date_only_sql(plan, i, column))
+    ]
+    if not flags:
+        return None
+    if len(flags) == 1:
+        return flags[0]
+    return f"nullif(concat_ws(',', {', '.join(flags)}), '')"
 
 
 def _text_null_sql(text: str, column: Column) -> str:
@@ -763,8 +986,38 @@ def _parse_text_sql(text: str, type_: str) -> str:
             f"CASE WHEN lower({text}) IN {_TRUE_TEXTS} THEN true "
             f"WHEN lower({text}) IN {_FALSE_TEXTS} THEN false END"
         )
+    if type_ == "TIMESTAMP":
+        return _timestamp_text_sql(text)
+    if type_ == "DATE":  # a date, or any timestamp form: its UTC date
+        return f"CAST({_timestamp_text_sql(text)} AS DATE)"
     pattern = _lit(_TEXT_PATTERNS[type_])
     return f"CASE WHEN regexp_full_match({text}, {pattern}) THEN try_cast({text} AS {type_}) END"
+
+
+def _timestamp_text_sql(text: str) -> str:
+    """A trimmed timestamp text as a naive UTC TIMESTAMP, or NULL when it is none of the
+    contract's forms (or an impossible date or time, which the casts return NULL for). One
+    CASE, so each value is matched against the patterns in turn and converted by the first that
+    fits; the first is the shape nearly every value has, which keeps the usual cost at one
+    regexp_full_match and one try_cast, as for the narrower contract before."""
+    zoned = f"regexp_replace({text}, '(?i:utc)$', '+00')"
+    return (
+        f"CASE WHEN regexp_full_match({text}, {_lit(_UTC_TIMESTAMP_TEXT)}) "
+        f"THEN try_cast({text} AS TIMESTAMP) "
+        f"WHEN regexp_full_match({text}, {_lit(_ZONED_TIMESTAMP_TEXT)}) "
+        f"THEN timezone('UTC', try_cast({zoned} AS TIMESTAMPTZ)) "
+        f"WHEN regexp_full_match({text}, {_lit(_EPOCH_MS_TEXT)}) "
+        f"THEN epoch_ms(CAST({text} AS BIGINT)) END"
+    )
+
+
+def _epoch_ms_sql(number: str) -> str:
+    """An integer (a Parquet integer column) as epoch milliseconds, within the range of the
+    text form (11 to 13 digits), else NULL."""
+    return (
+        f"CASE WHEN {number} BETWEEN {_EPOCH_MS_MIN} AND {_EPOCH_MS_MAX} "
+        f"THEN epoch_ms(CAST({number} AS BIGINT)) END"
+    )
 
 
 def _values_sql(source_sql: str, values: list[tuple[str, str, bool]]) -> str:

@@ -1,5 +1,6 @@
-"""The tables `make run` ends with, read from the marts: the funnel by channel, conversion
-against the benchmark bands, speed to lead and the MQL-definition backtest.
+"""The tables `make run` ends with, read from the marts: the funnel by channel, the values the
+vocabularies did not map (quality.rpt_unmapped_values), conversion against the benchmark bands,
+speed to lead and the MQL-definition backtest.
 
 A green build over young data (under the measurement window, no MQLs yet, no activities) is
 normal, so every section prints one line saying why it has nothing to show instead of a table,
@@ -50,6 +51,18 @@ where channel = 'all'
 order by definition_version
 """
 
+# The largest unmapped values (docs/data-quality.md, Unmapped values), with how many there are.
+UNMAPPED_TOP = 5
+UNMAPPED = """
+select
+    source_system, field, value_as_delivered, unmapped_rows, share_of_field,
+    count(*) over () as unmapped_values
+from quality.rpt_unmapped_values
+order by unmapped_rows desc, share_of_field desc, source_system, field, value_as_delivered
+limit ?
+"""
+UNMAPPED_VALUE_WIDTH = 40
+
 MEASUREMENT_WINDOW = """
 select max(value) from config.funnel_health_settings
 where parameter = 'measurement_window_days'
@@ -63,6 +76,14 @@ NO_SPEED = (
     "marts.rpt_speed_to_lead has no rows"
 )
 NO_DRIFT = "no MQLs yet under any MQL definition: marts.rpt_mql_definition_backtest has no rows"
+ALL_MAPPED = (
+    "every delivered value mapped: lead sources, countries, lead statuses, opportunity stages "
+    "and activity types (quality.rpt_unmapped_values is empty)"
+)
+NO_UNMAPPED_REPORT = (
+    "quality.rpt_unmapped_values is not in this snapshot (published by an older build): "
+    "unmapped values are listed from the next build on"
+)
 
 
 def _count(value: int | None) -> str:
@@ -95,17 +116,18 @@ def _ratio(numerator: int | None, denominator: int | None) -> float | None:
     return None if numerator is None or not denominator else numerator / denominator
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
+def _table(headers: list[str], rows: list[list[str]], *, left: int = 1) -> str:
+    """Columns padded to their widest cell: the first `left` aligned left, the rest right."""
     widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows, strict=False)]
     line = "  ".join(
-        f"{h:<{w}}" if i == 0 else f"{h:>{w}}"
+        f"{h:<{w}}" if i < left else f"{h:>{w}}"
         for i, (h, w) in enumerate(zip(headers, widths, strict=True))
     )
     out = [line, "-" * len(line)]
     for row in rows:
         out.append(
             "  ".join(
-                f"{v:<{w}}" if i == 0 else f"{v:>{w}}"
+                f"{v:<{w}}" if i < left else f"{v:>{w}}"
                 for i, (v, w) in enumerate(zip(row, widths, strict=True))
             )
         )
@@ -213,6 +235,47 @@ def format_drift(rows: list[tuple]) -> str:
     return _table(["definition", "threshold", "MQLs", "SQLs", "MQL>SQL"], body)
 
 
+def read_unmapped(
+    con: duckdb.DuckDBPyConnection, top: int = UNMAPPED_TOP
+) -> tuple[int, list[tuple]] | None:
+    """How many values the vocabularies did not map and the `top` largest by rows (system,
+    field, value, rows, share), or None when there is no quality.rpt_unmapped_values (a
+    snapshot published before it existed)."""
+    try:
+        rows = con.execute(UNMAPPED, [top]).fetchall()
+    except duckdb.CatalogException:
+        return None
+    return (rows[0][5] if rows else 0), [row[:5] for row in rows]
+
+
+def unmapped_value_text(value: object, width: int = UNMAPPED_VALUE_WIDTH) -> str:
+    """A delivered value on one line (runs of white space as one space), shortened to `width`
+    with '...' so one odd value cannot stretch the table."""
+    text = " ".join(str(value).split()) if value is not None else "-"
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def format_unmapped(unmapped: tuple[int, list[tuple]] | None) -> str:
+    """The largest unmapped values with their system, field, rows and share of the field; one
+    line when every value mapped, or when the snapshot has no such report."""
+    if unmapped is None:
+        return NO_UNMAPPED_REPORT
+    count, rows = unmapped
+    if not count:
+        return ALL_MAPPED
+    body = [
+        [_text(system), _text(field), unmapped_value_text(value), _count(n), _pct(share)]
+        for system, field, value, n, share in rows
+    ]
+    text = _table(["system", "field", "value", "rows", "share"], body, left=3)
+    if count > len(rows):
+        text += (
+            f"\n{count - len(rows):,} more unmapped values in quality.rpt_unmapped_values; "
+            "add spellings to the field's seed (docs/sources.md, Vocabularies)"
+        )
+    return text
+
+
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> object | None:
     """One value for an explanatory line, None if it cannot be read: the line is a courtesy
     and must not turn an empty report into a crash (an older warehouse may lack the table)."""
@@ -232,7 +295,7 @@ def _measurement_window(con: duckdb.DuckDBPyConnection) -> float | None:
 
 
 def print_report(snapshot: Path) -> None:
-    """Prints the four sections from the published snapshot (or any file with its tables); a
+    """Prints the five sections from the published snapshot (or any file with its tables); a
     section with nothing to show prints why, not a table."""
     from orchestration.serving.publish import connect_published
 
@@ -242,6 +305,11 @@ def print_report(snapshot: Path) -> None:
             (
                 "Lead funnel by channel (leads; a person counts once)",
                 format_funnel(con.execute(FUNNEL_BY_CHANNEL).fetchall()),
+            ),
+            (
+                f"Unmapped values (the {UNMAPPED_TOP} largest by rows; channel 'other', "
+                "unknown country, status, stage or activity type)",
+                format_unmapped(read_unmapped(con)),
             ),
             (
                 "MQL to SQL against the benchmark bands (mature cohorts)",

@@ -104,6 +104,7 @@ def test_clean_load_of_every_table(landing: Path, warehouse: Path) -> None:
             ("_source_file", "VARCHAR"),
             ("_source_line", "BIGINT"),
             ("_loaded_at", "TIMESTAMP"),
+            ("_date_only_columns", "VARCHAR"),
         ]
         first = table.columns[0].name
         assert query(
@@ -268,8 +269,9 @@ def test_timestamp_and_boolean_forms(landing: Path, warehouse: Path) -> None:
         "2024-01-02T03:04:05.250Z",
         "2024-01-02 03:04:05+00:00",
         "2024-01-02T03:04:05.250000+00:00",
+        "2024-01-02 05:04:05+02:00",  # more forms in test_loader_timestamps.py
     ]
-    rejected = ["2024-01-02 03:04:05+02:00", "2024-02-30 00:00:00", "02/01/2024 03:04:05"]
+    rejected = ["2024-01-02 03:04:05+15:00", "2024-02-30 00:00:00", "02/01/2024 03:04:05"]
     booleans = {
         "TRUE": True,
         "f": False,
@@ -292,6 +294,7 @@ def test_timestamp_and_boolean_forms(landing: Path, warehouse: Path) -> None:
         datetime(2024, 1, 2, 3, 4, 5, 250000),
         datetime(2024, 1, 2, 3, 4, 5),
         datetime(2024, 1, 2, 3, 4, 5, 250000),
+        datetime(2024, 1, 2, 3, 4, 5),
     ]
     assert [b for _, b in loaded[len(accepted) :]] == list(booleans.values())
     reasons = query(warehouse, "SELECT reason FROM raw._load_rejects ORDER BY source_line")

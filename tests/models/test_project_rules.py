@@ -53,6 +53,11 @@ def _is_base(node: dict) -> bool:
     return node["fqn"][1] == "staging" and len(node["fqn"]) > 3 and node["fqn"][3] == "base"
 
 
+def _is_conformed_system(node: dict) -> bool:
+    """A source system's src_<system>__<table> model (models/staging/<system>/)."""
+    return node.get("resource_type") == "model" and node["name"].startswith("src_")
+
+
 def _parents(node: dict) -> list[str]:
     return node["depends_on"]["nodes"]
 
@@ -71,6 +76,8 @@ def staging_reads_only_sources_seeds_and_its_base(manifest: Manifest) -> list[st
             same_source = parent_node.get("fqn", [None, None, None])[2] == node["fqn"][2]
             if kind == "model" and not _is_base(node) and _is_base(parent_node) and same_source:
                 continue
+            if kind == "model" and _is_base(node) and _is_conformed_system(parent_node):
+                continue  # a base model reads each source system's conformed rows
             broken.append(f"{uid} reads {parent}")
     return broken
 

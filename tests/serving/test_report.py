@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from orchestration.serving.report import (
+    ALL_MAPPED,
     format_conversion,
     format_drift,
     format_funnel,
@@ -128,6 +129,10 @@ TABLES = {
     ),
     "marts.dim_leads": "scored_as_of timestamp",
     "config.funnel_health_settings": "parameter varchar, value double",
+    "quality.rpt_unmapped_values": (
+        "source_system varchar, field varchar, value_as_delivered varchar, unmapped_rows bigint, "
+        "share_of_field double"
+    ),
 }
 AS_OF = datetime(2026, 1, 15, 8, 30)
 WINDOW_DAYS = 90
@@ -237,8 +242,9 @@ def test_report_on_empty_marts(tmp_path: Path, capsys: pytest.CaptureFixture) ->
     """Every mart empty and no config schema: one line per section, and no exception."""
     report = _report(_warehouse(tmp_path, {}, settings=False), capsys)
 
-    assert len(report) == 4
+    assert len(report) == 5
     assert _section(report, "Lead funnel") == ["no leads in marts.fct_lead_funnel yet"]
+    assert _section(report, "Unmapped values") == [ALL_MAPPED]
     (conversion,) = _section(report, "MQL to SQL")
     assert conversion.startswith("no mature cohort yet:")
     assert "matures the measurement window (config.funnel_health_settings) after" in conversion

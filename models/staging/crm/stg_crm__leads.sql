@@ -45,6 +45,7 @@ final as (
         current_leads.employee_count,
         current_leads.annual_revenue,
         current_leads.country,
+        current_leads.country_as_delivered,
         current_leads.lead_source,
         current_leads.channel,
         current_leads.created_at,
@@ -56,6 +57,7 @@ final as (
         current_leads.merged_into_lead_id is not null as is_merged,
         merge_chains.chain_status in ('dangling', 'cycle', 'too_long') as has_unresolved_merge,
         current_leads.is_deleted,
+        current_leads.source_system,
         current_leads._source_file,
         current_leads._source_line,
         current_leads._loaded_at

@@ -8,33 +8,42 @@
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ delete_keys_loaded_since_watermark(
-        source('crm', 'lead_status_history'), 'lead_id', \"nullif(trim(lead_id), '')\"
+        landing_rows('crm', 'lead_status_history'), 'lead_id', \"nullif(trim(lead_id), '')\"
     ) }}"
 ) }}
 
+{%- set statuses = vocabulary(
+    'status', '_status_key', seed='lead_status_vocabulary', target='status',
+    canonical=[
+        (ref('lead_statuses'), 'status', 'status'),
+        (ref('lead_statuses'), 'status', 'status_label'),
+    ]
+) -%}
 {{ base_model(
-    source('crm', 'lead_status_history'),
+    landing_rows('crm', 'lead_status_history'),
     incremental_key="nullif(trim(lead_id), '')",
     columns=[
         {'name': 'lead_id', 'kind': 'id'},
-        {'name': 'status', 'kind': 'code'},
+        {'name': 'status_as_delivered', 'kind': 'text', 'from': 'status'},
         {'name': 'status_changed_at', 'kind': 'timestamp', 'from': 'changed_at'},
         {'name': 'reason', 'kind': 'text'},
         {'name': 'changed_by', 'kind': 'text'},
     ],
     key_columns=['lead_id', 'status_changed_at', 'status'],
     version_columns=[],
+    content_columns=['lead_id', 'status', 'status_changed_at', 'reason', 'changed_by'],
     record_id={
         'name': 'status_change_id', 'columns': ['lead_id', 'status', 'status_changed_at'],
     },
-    lookups=[{'seed': 'lead_statuses', 'on': 'staged.status = lead_statuses.status'}],
-    enriched=[{'name': '_is_known_status', 'sql': 'lead_statuses.status is not null'}],
+    derived=[{'name': '_status_key', 'sql': vocabulary_key('status_as_delivered')}],
+    lookups=statuses.lookups,
+    enriched=[{'name': 'status', 'sql': statuses.value}],
     checks=[
         {'reason': 'null_key', 'rule': 'lead_id_not_null', 'condition': 'lead_id is null'},
         {'reason': 'null_key', 'rule': 'changed_at_not_null',
          'condition': 'status_changed_at is null'},
         {'reason': 'invalid_status', 'rule': 'status_in_lead_statuses',
-         'condition': 'not _is_known_status'},
+         'condition': 'status is null'},
         {'reason': 'future_timestamp', 'rule': 'changed_at_not_after_load',
          'condition': is_future_timestamp('status_changed_at')},
         {'reason': 'implausibly_old_timestamp',

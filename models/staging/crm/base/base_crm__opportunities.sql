@@ -1,10 +1,18 @@
+{%- set stages = vocabulary(
+    'stage', '_stage_key', seed='opportunity_stage_vocabulary', target='stage_name',
+    canonical=[(ref('opportunity_stages'), 'stage_name', 'stage_name')]
+) -%}
+{%- set channels = vocabulary(
+    'channel', '_lead_source_key',
+    canonical=[(ref('channel_mapping'), 'channel', 'lead_source')]
+) -%}
 {{ base_model(
-    source('crm', 'opportunities'),
+    landing_rows('crm', 'opportunities'),
     columns=[
         {'name': 'opportunity_id', 'kind': 'id'},
         {'name': 'lead_id', 'kind': 'id'},
         {'name': 'account_id', 'kind': 'id'},
-        {'name': 'stage_name', 'kind': 'text'},
+        {'name': 'stage_as_delivered', 'kind': 'text', 'from': 'stage_name'},
         {'name': 'amount', 'kind': 'number'},
         {'name': 'is_closed', 'kind': 'flag'},
         {'name': 'is_won', 'kind': 'flag'},
@@ -15,11 +23,20 @@
     ],
     key_columns=['opportunity_id'],
     version_columns=['updated_at'],
-    lookups=[{
-        'seed': 'channel_mapping',
-        'on': 'lower(staged.lead_source) = channel_mapping.lead_source',
-    }],
-    enriched=[{'name': 'channel', 'sql': "coalesce(channel_mapping.channel, 'other')"}],
+    content_columns=[
+        'opportunity_id', 'lead_id', 'account_id', 'stage_name', 'amount', 'is_closed', 'is_won',
+        'lead_source', 'created_at', 'closed_at', 'updated_at',
+    ],
+    derived=[
+        {'name': '_stage_key', 'sql': vocabulary_key('stage_as_delivered')},
+        {'name': '_lead_source_key', 'sql': vocabulary_key('lead_source')},
+    ],
+    lookups=stages.lookups + channels.lookups,
+    enriched=[
+        {'name': 'stage_name', 'sql': 'coalesce(' ~ stages.value ~ ', staged.stage_as_delivered)'},
+        {'name': 'is_known_stage', 'sql': stages.value ~ ' is not null'},
+        {'name': 'channel', 'sql': "coalesce(" ~ channels.value ~ ", 'other')"},
+    ],
     checks=[
         {'reason': 'null_key', 'rule': 'opportunity_id_not_null',
          'condition': 'opportunity_id is null'},

@@ -1,12 +1,23 @@
+{%- set stages = vocabulary(
+    'stage', '_stage_key', seed='opportunity_stage_vocabulary', target='stage_name',
+    canonical=[(ref('opportunity_stages'), 'stage_name', 'stage_name')]
+) -%}
 {{ base_model(
-    source('crm', 'opportunity_stage_history'),
+    landing_rows('crm', 'opportunity_stage_history'),
     columns=[
         {'name': 'opportunity_id', 'kind': 'id'},
-        {'name': 'stage_name', 'kind': 'text'},
+        {'name': 'stage_as_delivered', 'kind': 'text', 'from': 'stage_name'},
         {'name': 'stage_changed_at', 'kind': 'timestamp', 'from': 'changed_at'},
     ],
     key_columns=['opportunity_id', 'stage_changed_at', 'stage_name'],
     version_columns=[],
+    content_columns=['opportunity_id', 'stage_name', 'stage_changed_at'],
+    derived=[{'name': '_stage_key', 'sql': vocabulary_key('stage_as_delivered')}],
+    lookups=stages.lookups,
+    enriched=[
+        {'name': 'stage_name', 'sql': 'coalesce(' ~ stages.value ~ ', staged.stage_as_delivered)'},
+        {'name': 'is_known_stage', 'sql': stages.value ~ ' is not null'},
+    ],
     record_id={
         'name': 'stage_change_id', 'columns': ['opportunity_id', 'stage_name', 'stage_changed_at'],
     },

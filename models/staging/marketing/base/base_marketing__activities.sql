@@ -7,31 +7,40 @@
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ delete_keys_loaded_since_watermark(
-        source('marketing', 'activities'), 'activity_id', \"nullif(trim(activity_id), '')\"
+        landing_rows('marketing', 'activities'), 'activity_id', \"nullif(trim(activity_id), '')\"
     ) }}"
 ) }}
 
+{#- A system's own activity types are mapped in its src_ model (seed activity_type_vocabulary,
+    with its detail patterns); here a delivered type matches a scoring activity type by its
+    vocabulary key ('Page View', 'PAGE_VIEW' and 'page_view' are one type). -#}
+{%- set activity_types = vocabulary(
+    'activity_type', '_activity_type_key',
+    canonical=[(ref('scoring_activity_types'), 'activity_type', 'activity_type')]
+) -%}
 {{ base_model(
-    source('marketing', 'activities'),
+    landing_rows('marketing', 'activities'),
     incremental_key="nullif(trim(activity_id), '')",
     columns=[
         {'name': 'activity_id', 'kind': 'id'},
         {'name': 'lead_id', 'kind': 'id'},
-        {'name': 'activity_type', 'kind': 'lower'},
+        {'name': 'activity_type_as_delivered', 'kind': 'text', 'from': 'activity_type'},
         {'name': 'occurred_at', 'kind': 'timestamp'},
         {'name': 'campaign_id', 'kind': 'id'},
         {'name': 'url', 'kind': 'text'},
     ],
     key_columns=['activity_id'],
     version_columns=[],
-    lookups=[{
-        'seed': 'scoring_activity_types',
-        'on': 'staged.activity_type = scoring_activity_types.activity_type',
-    }],
-    enriched=[{
-        'name': '_is_known_activity_type',
-        'sql': 'scoring_activity_types.activity_type is not null',
-    }],
+    content_columns=[
+        'activity_id', 'lead_id', 'activity_type', 'occurred_at', 'campaign_id', 'url',
+    ],
+    derived=[{'name': '_activity_type_key', 'sql': vocabulary_key('activity_type_as_delivered')}],
+    lookups=activity_types.lookups,
+    enriched=[
+        {'name': 'activity_type', 'sql': 'coalesce(' ~ activity_types.value
+            ~ ', lower(staged.activity_type_as_delivered))'},
+        {'name': '_is_known_activity_type', 'sql': activity_types.value ~ ' is not null'},
+    ],
     checks=[
         {'reason': 'null_key', 'rule': 'activity_id_not_null', 'condition': 'activity_id is null'},
         {'reason': 'null_required', 'rule': 'lead_id_not_null', 'condition': 'lead_id is null'},

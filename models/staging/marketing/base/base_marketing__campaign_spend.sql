@@ -1,6 +1,6 @@
 {%- set spend_at = dbt.cast('spend_date', dbt.type_timestamp()) -%}
 {{ base_model(
-    source('marketing', 'campaign_spend'),
+    landing_rows('marketing', 'campaign_spend'),
     columns=[
         {'name': 'campaign_id', 'kind': 'id'},
         {'name': 'spend_date', 'kind': 'date'},

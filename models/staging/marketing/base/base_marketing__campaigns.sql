@@ -1,5 +1,9 @@
+{%- set channels = vocabulary(
+    'channel', '_lead_source_key',
+    canonical=[(ref('channel_mapping'), 'channel', 'lead_source')]
+) -%}
 {{ base_model(
-    source('marketing', 'campaigns'),
+    landing_rows('marketing', 'campaigns'),
     columns=[
         {'name': 'campaign_id', 'kind': 'id'},
         {'name': 'campaign_name', 'kind': 'text', 'from': 'name'},
@@ -9,11 +13,9 @@
     ],
     key_columns=['campaign_id'],
     version_columns=['_loaded_at'],
-    lookups=[{
-        'seed': 'channel_mapping',
-        'on': 'lower(staged.lead_source) = channel_mapping.lead_source',
-    }],
-    enriched=[{'name': 'channel', 'sql': "coalesce(channel_mapping.channel, 'other')"}],
+    derived=[{'name': '_lead_source_key', 'sql': vocabulary_key('lead_source')}],
+    lookups=channels.lookups,
+    enriched=[{'name': 'channel', 'sql': "coalesce(" ~ channels.value ~ ", 'other')"}],
     checks=[
         {'reason': 'null_key', 'rule': 'campaign_id_not_null', 'condition': 'campaign_id is null'},
     ],
