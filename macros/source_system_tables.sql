@@ -24,7 +24,7 @@
             'lead', 'program', 'campaign', 'activity_visit_webpage', 'activity_fill_out_form',
             'activity_open_email', 'activity_click_email', 'activity_email_bounced',
             'activity_unsubscribe_email', 'activity_change_status_in_progression',
-            'activity_merge_leads',
+            'activity_delete_lead', 'activity_merge_leads',
         ],
     }) }}
 {%- endmacro %}

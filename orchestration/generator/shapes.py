@@ -7,18 +7,24 @@ and lands through the landing contract only what the systems cannot carry (docs/
 
 - salesforce: leads, statuses, accounts, deals, sales touches and campaigns in Salesforce; the
   marketing activities and the campaign spend landed.
-- marketo: leads (with their merges), marketing activities and programs in Marketo; the CRM
-  tables (accounts, statuses, deals and their stages), the sales touches and the spend landed.
+- marketo: leads (with their accounts, merges and deletions), marketing activities and
+  programs in Marketo; the CRM tables (accounts, statuses, deals and their stages), the sales
+  touches and the spend landed.
 - salesforce+marketo: the CRM tables and sales touches in Salesforce, leads in both, the
-  marketing activities and programs in Marketo (no Salesforce campaigns); the spend landed.
+  marketing activities and programs in Marketo (no Salesforce campaigns; each program's
+  ``sfdc_id`` is the Salesforce campaign it syncs to); the spend landed.
+
+A Salesforce task's ``what_id`` is its campaign's Salesforce id (``701...``): the campaign row's
+in the salesforce shape, the id in the program's ``sfdc_id`` in the salesforce+marketo shape.
 
 Every vendor row comes from one landing row and is delivered in that row's batch. Ids are the
 landing id's number in the vendor's format: Salesforce ``<prefix>`` + 12 digits (lead
 ``00Q000000000123`` for ``L0000123``), Marketo the number itself; a landing row that
 references a vendor record uses the id the warehouse gives that record (``00Q...``, a program's
-number as text, ``marketo:<id>`` for a Marketo person in the marketo-only shape). Picklist
-values are the systems' default spellings from seeds/vocabulary (vocabulary.py). CSV
-timestamps are written as the connectors deliver them (Salesforce
+number as text, ``marketo:<id>`` for a Marketo person in the marketo-only shape), and so does a
+Marketo lead's ``sfdc_account_id`` (``001...``, or the landed account's own id in the
+marketo-only shape). Picklist values are the systems' default spellings from seeds/vocabulary
+(vocabulary.py). CSV timestamps are written as the connectors deliver them (Salesforce
 ``2024-01-01T18:01:33.000+0000``, Marketo ``2024-01-01T18:01:33Z``); Parquet is typed.
 """
 
@@ -226,6 +232,30 @@ def _lead_ref(shape: str) -> ToIds:
     return lambda number: text_ids(number, MARKETO_PERSON)
 
 
+def _account_ref(shape: str, accounts: pa.Table) -> ToIds:
+    """How a vendor row in this shape references an account: Salesforce's id when Salesforce
+    holds the accounts, else exactly the id the landed account rows carry."""
+    if "salesforce" in SHAPES[shape]:
+        return lambda number: sf_ids("account", number)
+    account_ids = accounts.column("account_id").combine_chunks()
+    if pa.types.is_dictionary(account_ids.type):
+        account_ids = account_ids.cast(pa.string())
+    account_number = numbers(account_ids)
+    row_of = np.full(int(account_number.max(initial=0)) + 1, -1, dtype=np.int64)
+    row_of[account_number] = np.arange(account_number.size)
+
+    def ref(number: np.ndarray) -> pa.Array:
+        number = np.asarray(number, dtype=np.int64)
+        known = (number > 0) & (number < row_of.size)
+        row = np.where(known, row_of[np.where(known, number, 0)], -1)
+        unknown = sorted(set(number[(number > 0) & (row < 0)].tolist()))
+        if unknown:
+            raise ValueError(f"leads reference accounts no account row has: {unknown[:5]}")
+        return account_ids.take(pa.array(np.maximum(row, 0), mask=row < 0))
+
+    return ref
+
+
 def _campaign_ref(shape: str) -> ToIds:
     """How a landing row references a campaign: Salesforce's in the salesforce shape, else
     the Marketo program's number."""
@@ -425,7 +455,8 @@ def shape_world(
     if "salesforce" in systems:
         out.vendor.update(_salesforce(landed, vocabulary, with_campaigns=shape == "salesforce"))
     if "marketo" in systems:
-        out.vendor.update(_marketo(landed, with_crm="salesforce" in systems))
+        account_ref = _account_ref(shape, landed["accounts"].data)
+        out.vendor.update(_marketo(landed, account_ref, with_crm="salesforce" in systems))
     out.vendor.update(_activities(landed["activities"], homes, landed["campaigns"]))
 
     # What the systems cannot carry goes through the landing contract, referencing them.
@@ -675,7 +706,7 @@ def _salesforce(
     return out
 
 
-def _marketo(landed: dict[str, Landed], *, with_crm: bool) -> dict[str, Rows]:
+def _marketo(landed: dict[str, Landed], account_ref: ToIds, *, with_crm: bool) -> dict[str, Rows]:
     out: dict[str, Rows] = {}
     system = "marketo"
     leads = landed["leads"]
@@ -693,6 +724,7 @@ def _marketo(landed: dict[str, Landed], *, with_crm: bool) -> dict[str, Rows]:
         "lead_source": data.column("lead_source"),
         "created_at": data.column("created_at"),
         "updated_at": data.column("updated_at"),
+        "sfdc_account_id": remap(data.column("account_id"), account_ref),
     }
     if with_crm:
         synced = sfdc_synced(leads.final)
@@ -718,24 +750,40 @@ def _marketo(landed: dict[str, Landed], *, with_crm: bool) -> dict[str, Rows]:
             ),
             rows.batch,
         )
+        # deletions: a Delete Lead activity per deleted lead, at and in the batch of its last
+        # version (the Marketo lead table has no deleted flag)
+        is_deleted = data.column("is_deleted").combine_chunks().fill_null(False)
+        deleted = _last_in_group(lead) & is_deleted.to_numpy(zero_copy_only=False)
+        rows = _filtered(leads, deleted)
+        out["marketo/activity_delete_lead"] = Rows(
+            vendor_table(
+                system,
+                "activity_delete_lead",
+                {
+                    "id": text_ids(lead[deleted], "delete-"),
+                    "lead_id": marketo_ids(lead[deleted]),
+                    "activity_date": rows.data.column("updated_at"),
+                    "primary_attribute_value": "Deleted",
+                },
+                int(deleted.sum()),
+            ),
+            rows.batch,
+        )
 
     campaigns = landed["campaigns"]
     data = campaigns.data
     number = numbers(data.column("campaign_id"))
+    program: dict[str, Any] = {
+        "id": marketo_ids(number),
+        "name": data.column("name"),
+        "channel": data.column("lead_source"),
+        "start_date": _midnight(data.column("started_on")),
+        "end_date": _midnight(data.column("ended_on")),
+    }
+    if with_crm:  # each program syncs to a Salesforce campaign: the what_id of its tasks
+        program["sfdc_id"] = sf_ids("campaign", number)
     out["marketo/program"] = Rows(
-        vendor_table(
-            system,
-            "program",
-            {
-                "id": marketo_ids(number),
-                "name": data.column("name"),
-                "channel": data.column("lead_source"),
-                "start_date": _midnight(data.column("started_on")),
-                "end_date": _midnight(data.column("ended_on")),
-            },
-            data.num_rows,
-        ),
-        campaigns.batch,
+        vendor_table(system, "program", program, data.num_rows), campaigns.batch
     )
     out["marketo/campaign"] = Rows(
         vendor_table(
@@ -799,6 +847,9 @@ def _activities(activities: Landed, homes: dict[str, Home], campaigns: Landed) -
             columns["start_date_time" if kind == "event" else "created_date"] = data.column(
                 "occurred_at"
             )
+            if kind == "task":  # the touch's campaign: the Salesforce campaign (or the one
+                # its Marketo program syncs to, program.sfdc_id), null without one
+                columns["what_id"] = sf_ids("campaign", campaign)
         else:
             columns = {
                 "id": text_ids(number),

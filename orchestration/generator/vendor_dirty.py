@@ -249,6 +249,7 @@ def write_vendor_dirty(
             if "sfdc_lead_id" in row:
                 row["sfdc_lead_id"] = ""
             if "marketo_lead_without_crm_match" in kinds:
+                row["sfdc_account_id"] = ""  # not synced with the CRM: no CRM account either
                 add("marketo_lead_without_crm_match", name, row)
                 continue
             # A person merged into a lead Marketo does not have: the lead, and the merge.

@@ -17,10 +17,12 @@ import json
 import re
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from conftest import PROJECT_DIR
@@ -35,6 +37,8 @@ SMALL, SEED, BATCHES = 300, 11, 5
 VENDOR_SHAPES = ("salesforce", "marketo", "salesforce+marketo")
 SF_TABLES = {f"salesforce/{t}" for t in SYSTEMS["salesforce"].tables}
 MK_TABLES = {f"marketo/{t}" for t in SYSTEMS["marketo"].tables}
+# Marketo activities about the person itself, not landing activities (marketo-only shape).
+PERSON_ACTIVITIES = {"activity_merge_leads", "activity_delete_lead"}
 FOLDERS = {
     "salesforce": SF_TABLES | {"activities", "campaign_spend"},
     "marketo": MK_TABLES
@@ -47,7 +51,7 @@ FOLDERS = {
         "campaign_spend",
     },
     "salesforce+marketo": (SF_TABLES - {"salesforce/campaign"})
-    | (MK_TABLES - {"marketo/activity_merge_leads"})
+    | (MK_TABLES - {f"marketo/{t}" for t in PERSON_ACTIVITIES})
     | {"campaign_spend"},
 }
 SALES_TOUCHES = {"sales_call", "sales_email", "email_reply", "meeting_held"}
@@ -163,11 +167,11 @@ def manifest_of(root: Path) -> dict:
 
 def num(value: str | None) -> int:
     """The number of any id: landing 'L0000123', Salesforce '00Q000000000123', Marketo 123,
-    'marketo:123'."""
+    'marketo:123', 'merge-123', 'delete-123'."""
     text = str(value)
     if len(text) == 15 and text[:3] in SF_ID.values():
         return int(text[3:])
-    return int(re.sub(r"^(marketo:|merge-|[A-Z]+)", "", text))
+    return int(re.sub(r"^(marketo:|merge-|delete-|[A-Z]+)", "", text))
 
 
 def nums(series: pd.Series) -> pd.Series:
@@ -410,13 +414,20 @@ def test_ids_follow_the_vendor_formats(shape: str, shaped: dict[str, Path]) -> N
             for column in ("lead_id", "campaign_id", "program_id"):
                 if column in data.columns:
                     assert pd.api.types.is_integer_dtype(data[column].dropna()), (name, column)
-            if name.startswith("marketo/activity_") and name != "marketo/activity_merge_leads":
+            table = name.split("/")[1]
+            if table.startswith("activity_") and table not in PERSON_ACTIVITIES:
                 assert data["id"].str.fullmatch(r"\d+").all(), name
-            elif name == "marketo/activity_merge_leads":
+            elif table == "activity_merge_leads":
                 assert data["id"].str.fullmatch(r"merge-\d+").all()
                 assert data["merge_ids"].str.fullmatch(r"\d+").all()
+            elif table == "activity_delete_lead":
+                assert data["id"].str.fullmatch(r"delete-\d+").all()
             else:
                 assert pd.api.types.is_integer_dtype(data["id"]), name
+            if table == "lead":  # the account as the warehouse names it in this shape
+                pattern = r"001\d{12}" if "salesforce" in shape else r"ACC\d{5}"
+                accounts = data["sfdc_account_id"].dropna()
+                assert len(accounts) and accounts.str.fullmatch(pattern).all()
     # Landing rows reference vendor records by the id the warehouse gives them.
     lead_pattern = r"00Q\d{12}" if "salesforce" in shape else r"marketo:\d+"
     campaign_pattern = r"701\d{12}" if shape == "salesforce" else r"\d+"
@@ -480,7 +491,7 @@ def activity_rows(root: Path, shape: str) -> pd.DataFrame:
             continue
         system, table = name.split("/")
         if table not in ("task", "event") and not (
-            table.startswith("activity_") and table != "activity_merge_leads"
+            table.startswith("activity_") and table not in PERSON_ACTIVITIES
         ):
             continue
         data = read(root, name)
@@ -490,7 +501,8 @@ def activity_rows(root: Path, shape: str) -> pd.DataFrame:
                 for vendor_type, detail in zip(data["type"], data["subject"], strict=True)
             ]
             t = data["created_date" if table == "task" else "start_date_time"]
-            lead, campaign, url, written = nums(data["who_id"]), 0, None, data["type"]
+            campaign = nums(data["what_id"]) if table == "task" else 0
+            lead, url, written = nums(data["who_id"]), None, data["type"]
         else:
             vendor_type = marketo_vendor_type(table)
             details = data[DETAIL[table]] if table in DETAIL else [None] * len(data)
@@ -545,10 +557,11 @@ def test_every_landing_row_is_represented_exactly_once(
             rows["salesforce/opportunity_contact_role"]
             == world["opportunities"]["lead_id"].notna().sum()
         )
-    else:  # merges: one Merge Leads activity per merged lead
+    else:  # one Merge Leads activity per merged lead, one Delete Lead per deleted lead
         assert rows["marketo/activity_merge_leads"] == (
             world["leads"]["merged_into_lead_id"].notna().sum()
         )
+        assert rows["marketo/activity_delete_lead"] == world["leads"]["is_deleted"].sum() > 0
 
     activities = activity_rows(root, shape)
     landing = world["activities"]
@@ -562,8 +575,8 @@ def test_every_landing_row_is_represented_exactly_once(
     assert (merged["activity_type"] == merged["activity_type_l"]).all()
     assert (merged["lead"] == nums(merged["lead_id"])).all()
     assert (pd.to_datetime(merged["t"]) == merged["occurred_at"]).all()
-    # Campaigns wherever the table has a place for them (a Salesforce task has none).
-    carried = ~merged["table"].str.startswith("salesforce/")
+    # Campaigns wherever the table has a place for them (a Salesforce event has none).
+    carried = merged["table"] != "salesforce/event"
     assert (merged.loc[carried, "campaign"] == nums(merged.loc[carried, "campaign_id"])).all()
     with_url = merged["url"].notna() & (
         merged["table"] != "marketo/activity_change_status_in_progression"
@@ -756,6 +769,139 @@ def test_marketo_records_carry_the_world(
     assert (smart["id"] == smart["program_id"]).all()
 
 
+@pytest.mark.parametrize("shape", ["salesforce", "salesforce+marketo"])
+def test_tasks_name_the_campaign_of_their_activity(
+    shape: str, shaped: dict[str, Path], world: dict[str, pd.DataFrame]
+) -> None:
+    """A task's what_id is its landing activity's campaign as a Salesforce campaign id: a
+    campaign row of the shape, or the Salesforce campaign a Marketo program syncs to."""
+    root = shaped[shape]
+    tasks = read(root, "salesforce/task")
+    landing = world["activities"].set_index(nums(world["activities"]["activity_id"]))
+    campaign_id = landing.loc[nums(tasks["id"]), "campaign_id"].reset_index(drop=True)
+    with_campaign = campaign_id.notna()
+    assert 0 < with_campaign.sum() < len(tasks)
+    assert (tasks["what_id"].notna() == with_campaign).all()  # none without a campaign
+    what = tasks.loc[with_campaign, "what_id"]
+    assert what.str.fullmatch(r"701\d{12}").all()
+    assert (nums(what) == nums(campaign_id[with_campaign])).all()
+    if shape == "salesforce":
+        assert set(what) <= set(read(root, "salesforce/campaign")["id"])
+    else:
+        programs = read(root, "marketo/program")
+        assert programs["sfdc_id"].str.fullmatch(r"701\d{12}").all()
+        assert (nums(programs["sfdc_id"]) == programs["id"]).all()
+        assert set(what) <= set(programs["sfdc_id"])
+    assert "what_id" not in read(root, "salesforce/event").columns
+
+
+def test_marketo_only_programs_sync_to_no_campaign(shaped: dict[str, Path]) -> None:
+    assert read(shaped["marketo"], "marketo/program")["sfdc_id"].isna().all()
+
+
+@pytest.mark.parametrize("shape", ["marketo", "salesforce+marketo"])
+def test_marketo_leads_name_an_account_written_in_the_shape(
+    shape: str, shaped: dict[str, Path], world: dict[str, pd.DataFrame]
+) -> None:
+    """sfdc_account_id is the id the warehouse gives the lead's account in this shape: the
+    Salesforce account's, or the landed account row's own id in the marketo-only shape."""
+    root = shaped[shape]
+    landing = world["leads"]
+    written = read(root, "marketo/lead")["sfdc_account_id"]
+    if "salesforce" in shape:
+        account_ids = set(read(root, "salesforce/account")["id"])
+        converted = read(root, "salesforce/lead")["converted_account_id"]
+        assert (written.fillna("") == converted.fillna("")).all()
+    else:
+        account_ids = set(read(root, "accounts")["account_id"])
+        assert (written.fillna("") == landing["account_id"].fillna("")).all()
+    assert written.notna().any() and landing["account_id"].isna().any()
+    assert (written.isna() == landing["account_id"].isna()).all()
+    assert set(written.dropna()) <= account_ids
+    assert (nums(written) == nums(landing["account_id"])).all()
+
+
+def test_deleted_leads_map_one_to_one_onto_delete_activities(
+    shaped: dict[str, Path], world: dict[str, pd.DataFrame]
+) -> None:
+    """Marketo's lead table has no deleted flag: a deleted lead is a Delete Lead activity."""
+    root = shaped["marketo"]
+    landing = world["leads"]
+    deleted = landing[landing["is_deleted"]]
+    deletes = read(root, "marketo/activity_delete_lead")
+    assert len(deletes) == len(deleted) > 0
+    assert deletes["lead_id"].is_unique
+    by_lead = deletes.set_index(deletes["lead_id"].astype(np.int64))
+    deleted_numbers = nums(deleted["lead_id"])
+    assert set(by_lead.index) == set(deleted_numbers)
+    assert (
+        by_lead.loc[deleted_numbers, "activity_date"].to_numpy() == deleted["updated_at"].to_numpy()
+    ).all()
+    assert (deletes["id"] == "delete-" + deletes["lead_id"].astype(str)).all()
+    assert (deletes["primary_attribute_value"] == "Deleted").all()
+    assert deletes["campaign_id"].isna().all()
+    # Every delete names a Marketo lead, and no id is a real activity's.
+    assert set(deletes["lead_id"]) <= set(read(root, "marketo/lead")["id"])
+    others = {
+        i
+        for name in FOLDERS["marketo"]
+        if name.startswith("marketo/activity_") and name != "marketo/activity_delete_lead"
+        for i in read(root, name)["id"]
+    }
+    assert others and not set(deletes["id"]) & others
+    # Nobody is deleted that the landing does not delete; a merged lead is merged, not deleted.
+    merged = nums(landing.loc[landing["merged_into_lead_id"].notna(), "lead_id"])
+    assert not set(by_lead.index) & set(merged)
+
+
+def test_a_delete_comes_with_the_last_version_of_the_lead(
+    world: dict[str, pd.DataFrame], workdir: Path
+) -> None:
+    """A lead deleted after the batch it was created in arrives twice: the Delete Lead
+    activity is dated and delivered as its last (deleted) version. Few generated leads have
+    two versions, so the versions are made here from the landing world's rows."""
+    from orchestration.generator.shapes import _account_ref, _marketo
+
+    root = workdir / "landing"  # written by the world fixture
+    leads, accounts, campaigns = (
+        pq.read_table(data_files(root, name)[0]) for name in ("leads", "accounts", "campaigns")
+    )
+    frame = leads.to_pandas()
+    alive = ~frame["is_deleted"] & frame["merged_into_lead_id"].isna()
+    gone = leads.slice(int(np.flatnonzero(frame["is_deleted"])[0]), 1)
+    kept = leads.slice(int(np.flatnonzero(alive & frame["account_id"].notna())[0]), 1)
+    first = gone.set_column(
+        gone.schema.get_field_index("updated_at"), "updated_at", gone.column("created_at")
+    )
+    first = first.set_column(
+        first.schema.get_field_index("is_deleted"), "is_deleted", pa.array([False])
+    )
+    assert first.column("updated_at") != gone.column("updated_at")
+    landed = {
+        "leads": SimpleNamespace(
+            data=pa.concat_tables([first, kept, gone]),
+            batch=np.array([1, 2, 4]),
+            final=pa.concat_tables([kept, gone]),
+        ),
+        "campaigns": SimpleNamespace(
+            data=campaigns, batch=np.ones(campaigns.num_rows, dtype=np.int64), final=campaigns
+        ),
+    }
+    out = _marketo(landed, _account_ref("marketo", accounts), with_crm=False)
+    written = out["marketo/lead"]
+    assert written.batch.tolist() == [1, 2, 4]
+    expected = pa.concat_tables([first, kept, gone])["account_id"].to_pylist()
+    assert written.data["sfdc_account_id"].to_pylist() == expected
+    deletes = out["marketo/activity_delete_lead"]
+    assert deletes.batch.tolist() == [4]
+    assert deletes.data.column("activity_date").to_pylist() == gone["updated_at"].to_pylist()
+    assert deletes.data.column("lead_id").to_pylist() == [num(gone["lead_id"][0].as_py())]
+    # A lead whose account no landed account row has is a bug, not a dangling reference.
+    few = accounts.filter(pc.not_equal(accounts["account_id"], kept["account_id"][0]))
+    with pytest.raises(ValueError, match="accounts"):
+        _marketo(landed, _account_ref("marketo", few), with_crm=False)
+
+
 # --- batches ---------------------------------------------------------------------------------
 
 
@@ -784,6 +930,15 @@ def test_batches_split_vendor_tables_like_the_landing(shape: str, workdir: Path)
             assert (
                 set(zip(data["_batch"], nums(data["id"]), data[updated], strict=True)) == versions
             )
+    if shape == "marketo":  # a Delete Lead activity comes with the deleted lead's last version
+        last = leads.assign(n=nums(leads["lead_id"])).sort_values("_batch", kind="stable")
+        last = last.drop_duplicates("n", keep="last").set_index("n")
+        last = last[last["is_deleted"]]
+        assert len(last)
+        deletes = read(root, "marketo/activity_delete_lead", with_batch=True)
+        assert set(
+            zip(deletes["_batch"], deletes["lead_id"], deletes["activity_date"], strict=True)
+        ) == set(zip(last["_batch"], last.index, last["updated_at"], strict=True))
     activities = by_batch(landing, "activities", "activity_id")
     written = set()
     for name in folders(root):
@@ -791,7 +946,7 @@ def test_batches_split_vendor_tables_like_the_landing(shape: str, workdir: Path)
         if (
             name == "activities"
             or table in ("task", "event")
-            or (table.startswith("activity_") and table != "activity_merge_leads")
+            or (table.startswith("activity_") and table not in PERSON_ACTIVITIES)
         ):
             written |= by_batch(root, name, "id" if "/" in name else "activity_id")
     assert written == activities
@@ -926,7 +1081,10 @@ def is_bad_as_claimed(
     if kind == "marketo_merged_into_missing_lead":
         return int(r["lead_id"]) not in lead_numbers and int(r["merge_ids"]) not in lead_numbers
     if kind == "marketo_lead_without_crm_match":
-        return r["sfdc_lead_id"] == "" and r["email"].strip().lower() not in crm_emails
+        return (
+            r["sfdc_lead_id"] == r["sfdc_account_id"] == ""
+            and r["email"].strip().lower() not in crm_emails
+        )
     raise AssertionError(f"no check for kind {kind}")
 
 

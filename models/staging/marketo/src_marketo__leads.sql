@@ -4,9 +4,10 @@
 -- sfdc_lead_id names, else the one CRM lead (not merged, not deleted) with the same e-mail
 -- (lower-case, trimmed); the CRM leads are the landing contract's and, when read, Salesforce's.
 -- A person with no CRM match stays a lead of its own, or is merged into the Marketo lead a
--- Merge Leads activity merged it into. identity_match says which rule held (sfdc_lead_id,
--- email, none; no_crm when no CRM lead is read at all) and identity_note why none did
--- (quality.rpt_unmatched_people lists them). _loaded_at is the latest load of the
+-- Merge Leads activity merged it into; a person with a Delete Lead activity is deleted. Its
+-- account is the CRM account Marketo syncs (sfdc_account_id). identity_match says which rule
+-- held (sfdc_lead_id, email, none; no_crm when no CRM lead is read at all) and identity_note
+-- why none did (quality.rpt_unmatched_people lists them). _loaded_at is the latest load of the
 -- person and of the CRM lead matched, so a person matched later is staged again.
 {%- set lead_relation = source('marketo', 'lead') %}
 with
@@ -24,6 +25,7 @@ person as (
         marketo_lead.lead_source,
         marketo_lead.created_at,
         marketo_lead.updated_at,
+        nullif(trim(marketo_lead.sfdc_account_id), '') as account_id,
         'marketo:' || cast(marketo_lead.id as {{ dbt.type_string() }}) as person_id,
         nullif(lower(trim(marketo_lead.email)), '') as email_key,
         nullif(trim(marketo_lead.sfdc_lead_id), '') as crm_lead_id,
@@ -96,6 +98,30 @@ merge_activity as (
     {%- endif %}
 ),
 
+lead_deletions as (
+    {%- if var('marketo__using_activity_delete_lead', true) %}
+        {%- set deletes_relation = source('marketo', 'activity_delete_lead') %}
+        select
+            cast(deletion.lead_id as {{ dbt.type_string() }}) as person_number,
+            max(deletion.activity_date) as deleted_at,
+            max(deletion._loaded_at) as loaded_at
+        from (
+            select
+                delete_row.lead_id,
+                delete_row.activity_date,
+                {{ system_lineage(deletes_relation, 'id', 'delete_row') }}
+            from {{ deletes_relation }} as delete_row
+        ) as deletion
+        group by deletion.lead_id
+    {%- else %}
+        select
+            cast(null as {{ dbt.type_string() }}) as person_number,
+            cast(null as {{ dbt.type_timestamp() }}) as deleted_at,
+            cast(null as {{ dbt.type_timestamp() }}) as loaded_at
+        where 1 = 0
+    {%- endif %}
+),
+
 crm_lead_count as (
     select count(*) as crm_leads from crm_lead
 ),
@@ -147,9 +173,11 @@ matched as (
             person._loaded_at,
             coalesce(by_id.loaded_at, person._loaded_at),
             coalesce(by_email.loaded_at, person._loaded_at),
-            coalesce(lead_merges.loaded_at, person._loaded_at)
+            coalesce(lead_merges.loaded_at, person._loaded_at),
+            coalesce(lead_deletions.loaded_at, person._loaded_at)
         ) as matched_loaded_at,
-        lead_merges.winner_id
+        lead_merges.winner_id,
+        lead_deletions.deleted_at
     from person
     cross join crm_lead_count
     left join crm_lead_by_id as by_id
@@ -158,6 +186,8 @@ matched as (
         on person.email_key = by_email.email_key
     left join lead_merges
         on cast(person.id as {{ dbt.type_string() }}) = lead_merges.loser_id
+    left join lead_deletions
+        on cast(person.id as {{ dbt.type_string() }}) = lead_deletions.person_number
 ),
 
 final as (
@@ -165,7 +195,7 @@ final as (
         person_id as lead_id,
         email,
         company as company_name,
-        cast(null as {{ dbt.type_string() }}) as account_id,
+        account_id,
         title as job_title,
         industry,
         number_of_employees as employee_count,
@@ -175,7 +205,7 @@ final as (
         created_at,
         updated_at,
         coalesce(matched_lead_id, 'marketo:' || winner_id) as merged_into_lead_id,
-        false as is_deleted,
+        deleted_at is not null as is_deleted,
         identity_match,
         identity_note,
         'lead' as _source_table,

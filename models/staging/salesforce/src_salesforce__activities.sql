@@ -1,6 +1,8 @@
 -- Salesforce sales touches in the landing contract's shape: Tasks (calls, e-mails, replies) and
 -- Events (meetings) on a lead, or on the contact a lead was converted into. The activity type
--- comes from seed activity_type_vocabulary (the Task or Event type, narrowed by the subject).
+-- comes from seed activity_type_vocabulary (the Task or Event type, narrowed by the subject);
+-- a task related to a Campaign (WhatId 701...) is that campaign's, or, with Marketo read, the
+-- program's that syncs to it.
 -- Deleted tasks and events, and those on no lead, are kept with an _excluded_reason
 -- (landing_rows leaves them out; quality.rpt_source_system_reconciliation counts them).
 {%- set task_relation = source('salesforce', 'task') %}
@@ -23,6 +25,7 @@ touches as (
             sf_task.who_id,
             coalesce(sf_task.type, sf_task.task_subtype) as vendor_type,
             sf_task.subject as detail,
+            case when sf_task.what_id like '701%' then sf_task.what_id end as campaign_ref,
             sf_task.created_date as occurred_at,
             'task' as _source_table,
             coalesce(sf_task.is_deleted, false) as is_deleted,
@@ -38,6 +41,7 @@ touches as (
             sf_event.who_id,
             coalesce(sf_event.type, 'Meeting') as vendor_type,
             sf_event.subject as detail,
+            cast(null as {{ dbt.type_string() }}) as campaign_ref,
             sf_event.start_date_time as occurred_at,
             'event' as _source_table,
             coalesce(sf_event.is_deleted, false) as is_deleted,
@@ -50,6 +54,7 @@ touches as (
             cast(null as {{ dbt.type_string() }}) as who_id,
             cast(null as {{ dbt.type_string() }}) as vendor_type,
             cast(null as {{ dbt.type_string() }}) as detail,
+            cast(null as {{ dbt.type_string() }}) as campaign_ref,
             cast(null as {{ dbt.type_timestamp() }}) as occurred_at,
             cast(null as {{ dbt.type_string() }}) as _source_table,
             false as is_deleted,
@@ -72,6 +77,19 @@ on_leads as (
         on touches.who_id = lead_of_contact.contact_id
 ),
 
+{%- if 'marketo' in source_systems() %}
+    {#- With Marketo read, campaigns are its programs: a Salesforce campaign a program syncs
+        to (program.sfdc_id) is that program. #}
+    program_of_campaign as (
+        select
+            sfdc_id,
+            min(cast(id as {{ dbt.type_string() }})) as program_id
+        from {{ source('marketo', 'program') }}
+        where sfdc_id is not null
+        group by sfdc_id
+    ),
+{%- endif %}
+
 typed as (
     {{ system_activity_types('on_leads', 'salesforce') }}
 ),
@@ -82,7 +100,11 @@ final as (
         on_leads.lead_id,
         typed.activity_type,
         on_leads.occurred_at,
-        cast(null as {{ dbt.type_string() }}) as campaign_id,
+        {%- if 'marketo' in source_systems() %}
+            coalesce(program_of_campaign.program_id, on_leads.campaign_ref) as campaign_id,
+        {%- else %}
+            on_leads.campaign_ref as campaign_id,
+        {%- endif %}
         cast(null as {{ dbt.type_string() }}) as url,
         on_leads._source_table,
         case
@@ -95,6 +117,10 @@ final as (
     from on_leads
     inner join typed
         on on_leads.activity_id = typed.activity_id
+    {%- if 'marketo' in source_systems() %}
+        left join program_of_campaign
+            on on_leads.campaign_ref = program_of_campaign.sfdc_id
+    {%- endif %}
 )
 
 select * from final

@@ -1,0 +1,342 @@
+"""Source systems (docs/sources.md): Salesforce and Marketo as their connectors land them.
+
+- The dbt sources and macros follow orchestration/ingestion/systems.py.
+- Hand-written rows in the vendors' own column names, id formats, picklists and timestamp
+  formats (tests/fixtures/vendor/) stage to the values worked out by hand, and each kind of bad
+  input ends in a quarantine row, a reject or a report with its reason; every system row is
+  accounted for.
+- The same generated world built through a system's shape gives the marts of the build through
+  the landing contract, row for row and value for value, ids compared by their number (each
+  system writes ids in its own format).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+from conftest import PROJECT_DIR, query, run_dbt
+
+from orchestration.ingestion.systems import SYSTEMS
+
+VENDOR_FIXTURE = PROJECT_DIR / "tests" / "fixtures" / "vendor"
+BUILD = ("build", "--exclude-resource-type", "unit_test")
+
+
+@contextmanager
+def sources(value: str) -> Iterator[None]:
+    """FUNNEL_SOURCES for the dbt commands run inside (run_dbt passes the environment on)."""
+    before = os.environ.get("FUNNEL_SOURCES")
+    os.environ["FUNNEL_SOURCES"] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("FUNNEL_SOURCES", None)
+        else:
+            os.environ["FUNNEL_SOURCES"] = before
+
+
+def load(landing: Path, warehouse: Path, systems: tuple[str, ...]):
+    from orchestration.ingestion.loader import load_landing
+
+    os.environ.setdefault("FUNNEL_LANDING_SETTLE_SECONDS", "0")
+    return load_landing(landing, warehouse, systems=systems)
+
+
+# ---------------------------------------------------------------------------------------------
+# The declarations agree
+# ---------------------------------------------------------------------------------------------
+
+
+def test_system_sources_follow_the_systems_contract() -> None:
+    for name, system in SYSTEMS.items():
+        path = PROJECT_DIR / "models" / "staging" / name / f"_{name}__sources.yml"
+        (source,) = yaml.safe_load(path.read_text())["sources"]
+        assert source["name"] == name
+        assert "raw_" + name in source["schema"]
+        declared = {
+            table["name"]: [(c["name"], c["data_type"]) for c in table["columns"]]
+            for table in source["tables"]
+        }
+        assert declared == {
+            t.name: [(c.name, c.type.lower()) for c in t.columns] for t in system.tables.values()
+        }
+    macros = (PROJECT_DIR / "macros" / "source_system_tables.sql").read_text()
+    listed = macros[macros.index("system_source_tables") :]
+    for name, system in SYSTEMS.items():
+        block = listed[listed.index(f"'{name}':") :]
+        block = block[: block.index("]")]
+        assert re.findall(r"'([a-z_]+)'", block)[1:] == list(system.tables), name
+
+
+def test_an_unknown_system_is_a_clear_error() -> None:
+    from orchestration.ingestion.systems import parse_sources
+
+    assert parse_sources("Salesforce + marketo") == ("salesforce", "marketo")
+    assert parse_sources("landing") == ()
+    with pytest.raises(ValueError, match="unknown source system.*pipedrive"):
+        parse_sources("salesforce,pipedrive")
+
+
+# ---------------------------------------------------------------------------------------------
+# Hand-written vendor rows
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def vendor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp("vendor")
+    landing = root / "landing"
+    shutil.copytree(VENDOR_FIXTURE, landing, ignore=shutil.ignore_patterns("*.md"))
+    warehouse = root / "vendor.duckdb"
+    load(landing, warehouse, ("salesforce", "marketo"))
+    with sources("salesforce,marketo"):
+        result = run_dbt(warehouse, root, *BUILD)
+    assert result.returncode == 0, result.stdout[-4000:]
+    yield warehouse
+
+
+def rows(warehouse: Path, sql: str) -> dict:
+    return {row[0]: row[1:] for row in query(warehouse, sql)}
+
+
+def test_salesforce_leads_stage_with_vocabularies_merges_and_countries(vendor: Path) -> None:
+    leads = rows(
+        vendor,
+        """
+        select lead_id, email, country, country_as_delivered, channel, merge_chain_status,
+            surviving_lead_id, is_deleted, source_system, created_at
+        from staging.stg_crm__leads
+        """,
+    )
+    assert leads["00Q000000000001"][:2] == ("ada@analytical.io", "US")
+    assert leads["00Q000000000001"][3] == "organic_content"  # 'Web'
+    assert leads["00Q000000000002"][1:4] == ("DE", "Deutschland", "organic_content")
+    # +0200: 09:00 local is 07:00 UTC.
+    assert str(leads["00Q000000000002"][8]) == "2025-05-02 07:00:00"
+    # A merged lead: Salesforce deletes the loser of a merge; here it is merged, not deleted.
+    assert leads["00Q000000000003"][4:7] == ("merged", "00Q000000000001", False)
+    # Merged into a lead no one delivered: dangling, reported, kept.
+    assert leads["00Q000000000004"][4:6] == ("dangling", None)
+    # An unknown country is kept as delivered and not turned into a code.
+    assert leads["00Q000000000005"][1:3] == (None, "Atlantis")
+    assert {v[7] for v in leads.values()} == {"salesforce", "marketo"}
+    # The lead with the unparseable CreatedDate never reached raw: it is a load reject.
+    assert "00Q000000000006" not in leads
+    (reject,) = query(
+        vendor, "select table_name, source_line, reason from raw._load_rejects order by 1"
+    )
+    assert reject == ("salesforce.lead", 7, "created_date: cannot parse 'yesterday' as TIMESTAMP")
+
+
+def test_marketo_people_are_stitched_to_crm_leads(vendor: Path) -> None:
+    people = rows(
+        vendor,
+        """
+        select lead_id, merged_into_lead_id, surviving_lead_id
+        from staging.stg_crm__leads where source_system = 'marketo'
+        """,
+    )
+    assert people == {
+        "marketo:11": ("00Q000000000001", "00Q000000000001"),  # sfdc_lead_id
+        "marketo:12": ("00Q000000000002", "00Q000000000002"),  # ' GRACE@cobol.dev '
+        "marketo:13": (None, "marketo:13"),
+        "marketo:14": (None, "marketo:14"),
+    }
+    unmatched = rows(vendor, "select lead_id, reason from quality.rpt_unmatched_people")
+    assert unmatched == {
+        "marketo:13": ("no_crm_match",),
+        "marketo:14": ("sfdc_lead_id_not_found",),
+    }
+
+
+def test_activities_of_both_systems_map_to_activity_types(vendor: Path) -> None:
+    activities = rows(
+        vendor,
+        """
+        select activity_id, lead_id, activity_type, occurred_at, campaign_id, _dq_reason
+        from staging.base_marketing__activities
+        """,
+    )
+    assert activities["00T000000000001"][:2] == ("00Q000000000001", "sales_call")
+    assert activities["00T000000000002"][1] == "email_reply"  # 'Re: pricing question'
+    # A task on the contact the lead was converted into is the lead's.
+    assert activities["00T000000000003"][:2] == ("00Q000000000002", "sales_email")
+    assert activities["00U000000000001"][1] == "meeting_held"
+    assert activities["9001"][:2] == ("marketo:11", "pricing_page_view")
+    assert activities["9002"][1:2] == ("page_view",)
+    assert activities["9002"][3] == "5"  # smart campaign 50 -> program 5
+    assert activities["9101"][1] == "demo_request"
+    assert str(activities["9101"][2]) == "2025-05-02 04:05:00"  # +02:00
+    assert str(activities["9201"][2]) == "2025-05-01 08:00:00"  # epoch milliseconds
+    assert activities["9301"][1] == "webinar_registered"
+    assert activities["9302"][1:] == (
+        "change status in progression / waitlisted",
+        activities["9302"][2],
+        "5",
+        "unknown_activity_type",
+    )
+    # Deleted tasks and a task on no one are not activities: counted out, not lost.
+    assert "00T000000000004" not in activities and "00T000000000005" not in activities
+
+
+def test_opportunities_find_their_lead_stage_and_close(vendor: Path) -> None:
+    deals = rows(
+        vendor,
+        """
+        select opportunity_id, lead_id, stage_name, is_known_stage, closed_at
+        from staging.base_crm__opportunities
+        """,
+    )
+    assert deals["006000000000001"][:3] == ("00Q000000000002", "Closed Won", True)
+    assert str(deals["006000000000001"][3]) == "2025-05-30 15:00:00"  # entered Closed Won
+    assert deals["006000000000002"][:3] == ("00Q000000000002", "Proposal", True)  # contact role
+    assert deals["006000000000003"][1:3] == ("Verbal Commit", False)  # kept, reported
+    stages = query(
+        vendor,
+        "select opportunity_id, stage_name from staging.stg_crm__opportunity_stage_histories"
+        " order by 1, 2",
+    )
+    # The amount-only history row is not a stage change.
+    assert stages == [
+        ("006000000000001", "Closed Won"),
+        ("006000000000001", "Discovery"),
+        ("006000000000002", "Proposal"),
+    ]
+    (status,) = query(
+        vendor,
+        "select status_as_delivered, _dq_reason from staging.base_crm__lead_status_history"
+        " where status is null",
+    )
+    assert status == ("Hot Prospect", "invalid_status")
+
+
+def test_every_system_row_is_accounted_for(vendor: Path) -> None:
+    tables = rows(
+        vendor,
+        """
+        select source_system || '.' || source_table, raw_rows, conformed_rows, excluded_rows,
+            excluded_reasons, is_reconciled
+        from quality.rpt_source_system_reconciliation
+        """,
+    )
+    assert all(t[-1] for t in tables.values())
+    assert tables["salesforce.lead_history"][:4] == (6, 5, 1, "not_a_status_change")
+    assert tables["salesforce.task"][:4] == (5, 3, 2, "deleted_in_source, not_on_a_lead")
+    assert tables["salesforce.account"][:3] == (2, 1, 1)
+    assert tables["marketo.lead"][:3] == (4, 4, 0)
+    # Every canonical table reconciles from its union of systems to the marts.
+    reconciled = query(vendor, "select raw_table, is_reconciled from quality.rpt_reconciliation")
+    assert reconciled and all(ok for _, ok in reconciled)
+
+
+def test_unmapped_vendor_values_are_reported(vendor: Path) -> None:
+    unmapped = {
+        (field, value)
+        for field, value in query(
+            vendor, "select field, value_as_delivered from quality.rpt_unmapped_values"
+        )
+    }
+    assert ("lead_status", "Hot Prospect") in unmapped
+    assert ("opportunity_stage", "Verbal Commit") in unmapped
+    assert ("activity_type", "Change Status in Progression / Waitlisted") in unmapped
+    assert ("country", "Atlantis") in unmapped
+
+
+# ---------------------------------------------------------------------------------------------
+# The same world through each shape
+# ---------------------------------------------------------------------------------------------
+
+LEADS, SEED = 400, 17
+# A Salesforce id (prefix and 12 digits), a Marketo id or person, or a landing id: the same
+# record has the same number in every shape.
+ID = re.compile(
+    r"^(?:(?:00Q|001|003|006|701|00T|00U)(\d{12})|marketo:(\d+)|(?:L|A|O|C|ACC)(\d+)|(\d+))$"
+)
+# A surrogate key (an md5 over ids, macro surrogate_key): derived from the ids' spelling, so it
+# differs between shapes by construction; the rows it keys are compared in full.
+SURROGATE = re.compile(r"^[0-9a-f]{32}$")
+
+
+@pytest.fixture(scope="module")
+def landing_marts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]]:
+    return build_shape(tmp_path_factory.mktemp("shape_landing"), "landing")
+
+
+def build_shape(root: Path, shape: str) -> dict[str, list[tuple]]:
+    from orchestration.generator import generate
+    from orchestration.generator.shapes import SHAPES
+
+    landing = root / "landing"
+    generate(LEADS, SEED, landing, shape=shape, file_format="csv")
+    systems = tuple(s for s in SHAPES[shape] if s != "landing")
+    warehouse = root / "shape.duckdb"
+    load(landing, warehouse, systems)
+    # The landing contract's build is the reference: its models suffice (its tests run in every
+    # other build of the suite); a system's shape builds with every test.
+    command = BUILD if systems else ("run",)
+    with sources(",".join(systems)):
+        result = run_dbt(warehouse, root, *command)
+    assert result.returncode == 0, result.stdout[-4000:]
+    return marts(warehouse)
+
+
+def _normalised(value: object) -> object:
+    if isinstance(value, str):
+        match = ID.match(value)
+        if match:
+            return int(next(group for group in match.groups() if group is not None))
+        if SURROGATE.match(value):
+            return "<surrogate key>"
+    if isinstance(value, float):
+        return round(value, 9)
+    return value
+
+
+def marts(warehouse: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        names = [
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables"
+                " where table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
+        return {
+            name: sorted(
+                (
+                    tuple(_normalised(v) for v in row)
+                    for row in con.execute(f"select * from marts.{name}").fetchall()
+                ),
+                key=repr,
+            )
+            for name in names
+        }
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("shape", ["salesforce", "marketo", "salesforce+marketo"])
+def test_a_shape_builds_the_marts_of_the_landing_contract(
+    shape: str, landing_marts: dict[str, list[tuple]], tmp_path: Path
+) -> None:
+    shaped = build_shape(tmp_path, shape)
+    assert shaped.keys() == landing_marts.keys()
+    for table, expected in landing_marts.items():
+        only_shape = Counter(shaped[table]) - Counter(expected)
+        only_landing = Counter(expected) - Counter(shaped[table])
+        assert not only_shape and not only_landing, (
+            f"{table}: {sum(only_shape.values())} rows only in {shape}, "
+            f"{sum(only_landing.values())} only in landing; first "
+            f"{sorted(only_shape, key=repr)[:2]} vs {sorted(only_landing, key=repr)[:2]}"
+        )
