@@ -137,10 +137,18 @@ def _project_without_the_finite_rule(root: Path) -> Path:
     return copy
 
 
+# When the loader loaded a value, not what it is: two loads of the same files differ here.
+LOAD_TIME_COLUMNS = {"quality.rpt_unmapped_values": ["first_seen_at", "last_seen_at"]}
+
+
 def _assert_same(left: dict[str, object], right: dict[str, object]) -> None:
     assert sorted(left) == sorted(right)
     for name, frame in left.items():
-        assert frame.equals(right[name]), f"{name} differs"
+        other = right[name]
+        load_times = LOAD_TIME_COLUMNS.get(name, [])
+        assert frame.drop(columns=load_times).equals(other.drop(columns=load_times)), (
+            f"{name} differs"
+        )
 
 
 def test_a_build_failing_half_way_leaves_state_and_marts_and_the_next_one_recovers(
