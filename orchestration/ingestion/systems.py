@@ -1,4 +1,4 @@
-"""Source systems: the raw tables of Salesforce and Marketo as their connectors land them.
+"""Source systems: the raw tables of Salesforce, HubSpot and Marketo as their connectors land them.
 
 On the embedded default a system's tables arrive as files in ``<landing>/<system>/<table>/``
 (any depth below the table folder, CSV, CSV.gz or Parquet, as for the landing contract) and load
@@ -16,7 +16,7 @@ read beside them (empty when unused), so a table no system holds, such as daily 
 from an ad platform, is landed there.
 
 Timestamps use the loader's tolerant parsing: Salesforce's ``2024-01-01T18:01:33.000+0000``,
-Marketo's ``2024-01-01T18:01:33Z`` and epoch milliseconds all load as UTC.
+Marketo's ``2024-01-01T18:01:33Z`` and HubSpot's epoch milliseconds all load as UTC.
 """
 
 from __future__ import annotations
@@ -350,7 +350,300 @@ MARKETO = System(
     ),
 )
 
-SYSTEMS: dict[str, System] = {s.name: s for s in (SALESFORCE, MARKETO)}
+HUBSPOT = System(
+    "hubspot",
+    "HubSpot (Marketing Hub and Sales Hub)",
+    "crm",
+    _tables(
+        Table(
+            "contact",
+            "HubSpot Contact: one row per contact (current version); property_<name> columns.",
+            (
+                C("id", "BIGINT", "Contact id (vid).", nullable=False),
+                C("property_email", "VARCHAR", "email."),
+                C("property_company", "VARCHAR", "company.", required=False),
+                C("property_jobtitle", "VARCHAR", "jobtitle.", required=False),
+                C("property_industry", "VARCHAR", "industry.", required=False),
+                C(
+                    "property_numemployees",
+                    "VARCHAR",
+                    "numemployees: a number, or a range of HubSpot's picklist (25-50, 1000+).",
+                    required=False,
+                ),
+                C("property_annualrevenue", "DOUBLE", "annualrevenue.", required=False),
+                C(
+                    "property_country",
+                    "VARCHAR",
+                    "country (free text or name).",
+                    required=False,
+                    null_tokens=COUNTRY_NULL_TOKENS,
+                ),
+                C(
+                    "property_lead_source",
+                    "VARCHAR",
+                    "A lead source property of the portal's own (often synced with Salesforce's "
+                    "LeadSource); when empty, the original source is the lead source.",
+                    required=False,
+                ),
+                C(
+                    "property_hs_analytics_source",
+                    "VARCHAR",
+                    "hs_analytics_source: Original Source (ORGANIC_SEARCH, PAID_SEARCH, ...).",
+                    required=False,
+                ),
+                C(
+                    "property_lifecyclestage",
+                    "VARCHAR",
+                    "lifecyclestage: the current lifecycle stage (subscriber, lead, ...).",
+                    required=False,
+                ),
+                C(
+                    "property_hs_lead_status",
+                    "VARCHAR",
+                    "hs_lead_status: the current lead status (NEW, OPEN, IN_PROGRESS, ...).",
+                    required=False,
+                ),
+                C(
+                    "property_associatedcompanyid",
+                    "BIGINT",
+                    "associatedcompanyid: the contact's primary company.",
+                    required=False,
+                ),
+                C("property_createdate", "TIMESTAMP", "createdate.", nullable=False),
+                C("property_lastmodifieddate", "TIMESTAMP", "lastmodifieddate."),
+                C(
+                    "_fivetran_deleted",
+                    "BOOLEAN",
+                    "Deleted in HubSpot (or merged into another contact).",
+                    required=False,
+                ),
+            ),
+            key=("id",),
+        ),
+        Table(
+            "contact_property_history",
+            "Every value a contact property took: the lifecyclestage and hs_lead_status rows "
+            "are status changes.",
+            (
+                C("contact_id", "BIGINT", "The contact.", nullable=False),
+                C("name", "VARCHAR", "The property (lifecyclestage, hs_lead_status, ...)."),
+                C("value", "VARCHAR", "The value it took."),
+                C("timestamp", "TIMESTAMP", "When.", nullable=False),
+                C("source", "VARCHAR", "What set it (CRM_UI, WORKFLOWS, ...).", required=False),
+                C("source_id", "VARCHAR", "Who or which workflow.", required=False),
+            ),
+            key=("contact_id", "name", "timestamp"),
+        ),
+        Table(
+            "contact_merge_audit",
+            "Contact merges: vid_to_merge was merged into canonical_vid.",
+            (
+                C(
+                    "contact_id",
+                    "BIGINT",
+                    "The contact the audit row belongs to (the winner).",
+                    nullable=False,
+                ),
+                C("canonical_vid", "BIGINT", "The surviving contact."),
+                C("vid_to_merge", "BIGINT", "The contact merged into it.", nullable=False),
+                C("timestamp", "TIMESTAMP", "When."),
+            ),
+            key=("vid_to_merge",),
+        ),
+        Table(
+            "company",
+            "HubSpot Company.",
+            (
+                C("id", "BIGINT", "Company id.", nullable=False),
+                C("property_name", "VARCHAR", "name."),
+                C("property_domain", "VARCHAR", "domain."),
+                C("property_industry", "VARCHAR", "industry.", required=False),
+                C("property_numberofemployees", "BIGINT", "numberofemployees.", required=False),
+                C(
+                    "property_country",
+                    "VARCHAR",
+                    "country.",
+                    required=False,
+                    null_tokens=COUNTRY_NULL_TOKENS,
+                ),
+                C("is_deleted", "BOOLEAN", "Deleted.", required=False),
+            ),
+            key=("id",),
+        ),
+        Table(
+            "deal",
+            "HubSpot Deal (current version).",
+            (
+                C("deal_id", "BIGINT", "Deal id.", nullable=False),
+                C("deal_pipeline_id", "VARCHAR", "The pipeline.", required=False),
+                C("deal_pipeline_stage_id", "VARCHAR", "The current stage's id."),
+                C("property_dealname", "VARCHAR", "dealname.", required=False),
+                C("property_amount", "DOUBLE", "amount."),
+                C("property_closedate", "TIMESTAMP", "closedate.", required=False),
+                C("property_createdate", "TIMESTAMP", "createdate."),
+                C("property_hs_lastmodifieddate", "TIMESTAMP", "hs_lastmodifieddate."),
+                C(
+                    "property_lead_source",
+                    "VARCHAR",
+                    "The portal's own lead source property, as on the contact.",
+                    required=False,
+                ),
+                C(
+                    "property_hs_analytics_source",
+                    "VARCHAR",
+                    "hs_analytics_source: Original Source.",
+                    required=False,
+                ),
+                C(
+                    "property_hs_is_closed",
+                    "BOOLEAN",
+                    "hs_is_closed: in a closed stage (else read from the stage).",
+                    required=False,
+                ),
+                C(
+                    "property_hs_is_closed_won",
+                    "BOOLEAN",
+                    "hs_is_closed_won: in a won stage (else read from the stage).",
+                    required=False,
+                ),
+                C("is_deleted", "BOOLEAN", "Deleted.", required=False),
+            ),
+            key=("deal_id",),
+        ),
+        Table(
+            "deal_pipeline_stage",
+            "The stages of the deal pipelines: label, order, and whether closed and won.",
+            (
+                C(
+                    "stage_id",
+                    "VARCHAR",
+                    "Stage id (appointmentscheduled, closedwon, ...).",
+                    nullable=False,
+                ),
+                C("pipeline_id", "VARCHAR", "The pipeline.", required=False),
+                C("label", "VARCHAR", "The stage's label (Appointment Scheduled, ...)."),
+                C("display_order", "BIGINT", "Order in the pipeline.", required=False),
+                C(
+                    "probability",
+                    "DOUBLE",
+                    "Win probability: 1 for a won stage, 0 for a lost one.",
+                    required=False,
+                ),
+                C("closed_won", "BOOLEAN", "A won stage.", required=False),
+                C("_fivetran_deleted", "BOOLEAN", "Removed from the pipeline.", required=False),
+            ),
+            key=("stage_id",),
+        ),
+        Table(
+            "deal_stage",
+            "Every stage a deal entered.",
+            (
+                C("deal_id", "BIGINT", "The deal.", nullable=False),
+                C("value", "VARCHAR", "The stage id entered."),
+                C("date_entered", "TIMESTAMP", "When.", nullable=False),
+                C("source", "VARCHAR", "What set it.", required=False),
+            ),
+            key=("deal_id", "date_entered", "value"),
+        ),
+        Table(
+            "deal_contact",
+            "Deal-contact associations: the deal's first contact is its lead.",
+            (
+                C("deal_id", "BIGINT", "The deal.", nullable=False),
+                C("contact_id", "BIGINT", "The contact.", nullable=False),
+                C("type_id", "BIGINT", "Association type.", required=False),
+            ),
+            key=("deal_id", "contact_id"),
+        ),
+        Table(
+            "deal_company",
+            "Deal-company associations: the deal's account.",
+            (
+                C("deal_id", "BIGINT", "The deal.", nullable=False),
+                C("company_id", "BIGINT", "The company.", nullable=False),
+                C("type_id", "BIGINT", "Association type.", required=False),
+            ),
+            key=("deal_id", "company_id"),
+        ),
+        Table(
+            "email_event",
+            "Marketing e-mail events (OPEN, CLICK, BOUNCE, STATUSCHANGE, SENT, DELIVERED, ...), "
+            "on the recipient's e-mail address.",
+            (
+                C("id", "VARCHAR", "Event id.", nullable=False),
+                C("type", "VARCHAR", "Event type."),
+                C("created", "TIMESTAMP", "When.", nullable=False),
+                C("recipient", "VARCHAR", "The recipient's e-mail address."),
+                C(
+                    "email_campaign_id",
+                    "BIGINT",
+                    "The marketing e-mail (campaign).",
+                    required=False,
+                ),
+            ),
+            key=("id",),
+        ),
+        Table(
+            "email_event_click",
+            "The link of each CLICK event.",
+            (
+                C("id", "VARCHAR", "Event id (email_event.id).", nullable=False),
+                C("url", "VARCHAR", "The link clicked."),
+            ),
+            key=("id",),
+        ),
+        Table(
+            "contact_form_submission",
+            "Form submissions of contacts.",
+            (
+                C("conversion_id", "VARCHAR", "Submission id.", nullable=False),
+                C("contact_id", "BIGINT", "The contact.", nullable=False),
+                C("form_id", "VARCHAR", "The form (form.guid)."),
+                C("timestamp", "TIMESTAMP", "When.", nullable=False),
+                C(
+                    "page_url",
+                    "VARCHAR",
+                    "The page it was on; its utm_campaign parameter names the campaign.",
+                    required=False,
+                ),
+                C("title", "VARCHAR", "The page's title.", required=False),
+            ),
+            key=("conversion_id",),
+        ),
+        Table(
+            "form",
+            "Forms: their names say what a submission is (demo request, download, ...).",
+            (
+                C("guid", "VARCHAR", "Form id.", nullable=False),
+                C("name", "VARCHAR", "The form's name."),
+            ),
+            key=("guid",),
+        ),
+        Table(
+            "engagement",
+            "Sales engagements: CALL, EMAIL, INCOMING_EMAIL, MEETING (NOTE and TASK are not "
+            "touches).",
+            (
+                C("id", "BIGINT", "Engagement id.", nullable=False),
+                C("type", "VARCHAR", "Engagement type."),
+                C("timestamp", "TIMESTAMP", "When it happened.", nullable=False),
+                C("active", "BOOLEAN", "False once deleted.", required=False),
+            ),
+            key=("id",),
+        ),
+        Table(
+            "engagement_contact",
+            "Engagement-contact associations.",
+            (
+                C("engagement_id", "BIGINT", "The engagement.", nullable=False),
+                C("contact_id", "BIGINT", "The contact.", nullable=False),
+            ),
+            key=("engagement_id", "contact_id"),
+        ),
+    ),
+)
+
+SYSTEMS: dict[str, System] = {s.name: s for s in (SALESFORCE, HUBSPOT, MARKETO)}
 
 
 def parse_sources(text: str | None) -> tuple[str, ...]:
