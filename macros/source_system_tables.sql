@@ -8,6 +8,10 @@
             'leads', 'lead_status_history', 'accounts', 'opportunities',
             'opportunity_stage_history', 'activities', 'campaigns',
         ],
+        'hubspot': [
+            'leads', 'lead_status_history', 'accounts', 'opportunities',
+            'opportunity_stage_history', 'activities',
+        ],
         'marketo': ['leads', 'activities', 'campaigns'],
     }) }}
 {%- endmacro %}
@@ -19,6 +23,12 @@
         'salesforce': [
             'lead', 'lead_history', 'account', 'opportunity', 'opportunity_contact_role',
             'opportunity_history', 'campaign', 'task', 'event',
+        ],
+        'hubspot': [
+            'contact', 'contact_property_history', 'contact_merge_audit', 'company', 'deal',
+            'deal_pipeline_stage', 'deal_stage', 'deal_contact', 'deal_company', 'email_event',
+            'email_event_click', 'contact_form_submission', 'form', 'engagement',
+            'engagement_contact',
         ],
         'marketo': [
             'lead', 'program', 'campaign', 'activity_visit_webpage', 'activity_fill_out_form',

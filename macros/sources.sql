@@ -169,3 +169,19 @@
     {%- endif -%}
     {{ return({'lookups': lookups, 'value': 'coalesce(' ~ values | join(', ') ~ ')'}) }}
 {%- endmacro %}
+
+{#- A column of a system's table that a connector may not have (a portal's own property, read
+    in place): the column, or a typed null when the relation lacks it. -#}
+{% macro optional_system_column(relation, table_alias, column, data_type) -%}
+    {%- set names = [] -%}
+    {%- if execute -%}
+        {%- for existing in adapter.get_columns_in_relation(relation) -%}
+            {%- do names.append(existing.name | lower) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if not execute or column in names -%}
+        {{ table_alias }}.{{ column }}
+    {%- else -%}
+        cast(null as {{ data_type }})
+    {%- endif -%}
+{%- endmacro %}

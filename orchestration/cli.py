@@ -138,11 +138,11 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     g.add_argument(
         "--shape",
-        choices=("landing", "salesforce", "marketo", "salesforce+marketo"),
+        choices=("landing", "salesforce", "marketo", "salesforce+marketo", "hubspot"),
         default="landing",
         help="where the world is written: the landing contract (default), or the raw tables of "
-        "Salesforce and/or Marketo as their connectors land them, with only what those cannot "
-        "carry on the landing contract (docs/sources.md)",
+        "Salesforce and/or Marketo, or of HubSpot, as their connectors land them, with only what "
+        "those cannot carry on the landing contract (docs/sources.md)",
     )
     g.add_argument(
         "--part-size",

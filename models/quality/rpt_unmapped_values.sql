@@ -11,6 +11,8 @@
 --                      opportunity_stages: opportunities, stage history)
 --   activity_type      it is not a scoring activity type (seed scoring_activity_types; a
 --                      system's own types map in its src_ model, seed activity_type_vocabulary)
+--   employee_count     HubSpot's numemployees is neither a number nor a range (macro
+--                      hubspot_employee_count)
 {%- set fields = [
     {'field': 'lead_source', 'model': 'base_crm__leads', 'value': 'lead_source',
      'unmapped': "channel = 'other'"},
@@ -32,6 +34,14 @@
      'from': 'activity_types_checked', 'value': 'activity_type_as_delivered',
      'unmapped': 'not is_known_activity_type'},
 ] %}
+{#- employee_count: a HubSpot numemployees that is neither a number nor a range. #}
+{%- if 'hubspot' in source_systems() %}
+    {%- do fields.append({
+        'field': 'employee_count', 'model': 'src_hubspot__leads',
+        'from': "(select 'hubspot' as source_system, * from " ~ ref('src_hubspot__leads') ~ ')',
+        'value': 'employee_count_as_delivered', 'unmapped': 'employee_count is null',
+    }) %}
+{%- endif %}
 
 with
 

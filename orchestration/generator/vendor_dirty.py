@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orchestration.generator.dirty import DIRTY_FILE
-from orchestration.generator.shapes import SHAPES, TIMESTAMP_TEXT, Shaped, sf_ids
+from orchestration.generator.shapes import (
+    EPOCH_MS_SYSTEMS,
+    SHAPES,
+    Shaped,
+    sf_ids,
+    timestamp_text,
+)
 from orchestration.ingestion.systems import SYSTEMS
 
 SHARE_PER_KIND = 0.0005
@@ -28,9 +35,12 @@ MIN_PER_KIND = 3
 UNKNOWN_LEAD_STATUSES = ("Hot Prospect", "On Hold", "Pending Review")
 UNKNOWN_STAGES = ("Verbal Commit", "Legal Review", "Stalled")
 UNKNOWN_PROGRAM_STATUSES = ("Waitlisted", "Invited", "No Show")
+UNKNOWN_HS_LEAD_STATUSES = ("HOT_PROSPECT", "ON_HOLD", "PENDING_REVIEW")
 BAD_TIMESTAMPS = {
     "salesforce": ("not-a-date", "2025-13-01T00:00:00.000+0000", "31/02/2025 10:00"),
     "marketo": ("yesterday", "2025-02-30T25:00:00Z", "soon"),
+    # epoch seconds (10 digits), a compact date-time (14 digits), no time at all
+    "hubspot": ("1735689600", "20250101120000", "not-a-date"),
 }
 
 
@@ -40,6 +50,11 @@ def _quarantined(model: str, reason: str) -> dict[str, str]:
 
 def _rejected(column: str) -> dict[str, str]:
     return {"outcome": "rejected_at_load", "where": "raw._load_rejects", "reason": column}
+
+
+def _excluded(reason: str) -> dict[str, str]:
+    where = "quality.rpt_source_system_reconciliation"
+    return {"outcome": "excluded", "where": where, "reason": reason}
 
 
 # kind -> (system, vendor table, canonical table, expected outcome, shapes it is written in)
@@ -105,7 +120,37 @@ KINDS: dict[str, tuple[str, str, str, dict[str, str], tuple[str, ...]]] = {
         },
         ("salesforce+marketo",),
     ),
+    "hubspot_unknown_lead_status": (
+        "hubspot",
+        "contact_property_history",
+        "lead_status_history",
+        _quarantined("quarantine_lead_status_history", "invalid_status"),
+        ("hubspot",),
+    ),
+    "hubspot_unparseable_timestamp": (
+        "hubspot",
+        "contact",
+        "leads",
+        _rejected("property_createdate"),
+        ("hubspot",),
+    ),
+    "hubspot_merged_into_missing_lead": (
+        "hubspot",
+        "contact_merge_audit",
+        "leads",
+        _quarantined("quarantine_leads", "unresolved_merge"),
+        ("hubspot",),
+    ),
+    "hubspot_recipient_without_contact": (
+        "hubspot",
+        "email_event",
+        "activities",
+        _excluded("no_contact_for_recipient"),
+        ("hubspot",),
+    ),
 }
+# kinds whose bad row comes with a clean companion row of its own (the merged person)
+WITH_COMPANION = ("marketo_merged_into_missing_lead", "hubspot_merged_into_missing_lead")
 
 
 def kinds_of(shape: str) -> list[str]:
@@ -119,7 +164,7 @@ def text_of(values: pa.Array | pa.ChunkedArray, system: str) -> list[str]:
     if pa.types.is_dictionary(values.type):
         values = values.cast(pa.string())
     if pa.types.is_timestamp(values.type):
-        values = pc.strftime(values.cast(pa.timestamp("s")), format=TIMESTAMP_TEXT[system])
+        values = timestamp_text(values, system)
     elif pa.types.is_date(values.type):
         values = pc.strftime(values, format="%Y-%m-%d")
     elif pa.types.is_boolean(values.type):
@@ -132,11 +177,15 @@ def text_of(values: pa.Array | pa.ChunkedArray, system: str) -> list[str]:
 class _Source:
     """Clean rows of a vendor table as dicts of CSV text, sampled at random."""
 
-    def __init__(self, rng: np.random.Generator, shaped: Shaped, name: str) -> None:
+    def __init__(
+        self, rng: np.random.Generator, shaped: Shaped, name: str, where: pa.Array | None = None
+    ) -> None:
         self.rng = rng
         self.system = name.split("/")[0]
         rows = shaped.vendor.get(name)
         self.data = rows.data if rows is not None else None
+        if self.data is not None and where is not None:  # only the rows ``where`` says
+            self.data = self.data.filter(where)
 
     def sample(self, count: int) -> list[dict[str, str]]:
         if self.data is None or self.data.num_rows == 0:
@@ -149,14 +198,16 @@ class _Source:
 
 
 def _plus_seconds(text: str, seconds: int, system: str) -> str:
+    if system in EPOCH_MS_SYSTEMS:
+        return str(int(text) + 1000 * seconds)
     moment = np.datetime64(text[:19], "s") + np.timedelta64(seconds, "s")
     value = pa.array([int(moment.astype("datetime64[s]").astype(np.int64))], pa.timestamp("s"))
     return text_of(value, system)[0]
 
 
-def _fresh_email(email: str, number: int) -> str:
+def _fresh_email(email: str, number: int, prefix: str = "x") -> str:
     local, _, domain = email.partition("@")
-    return f"x{number}.{local}@{domain or 'example.com'}"
+    return f"{prefix}{number}.{local}@{domain or 'example.com'}"
 
 
 def write_vendor_dirty(
@@ -193,7 +244,7 @@ def write_vendor_dirty(
                 new_value=UNKNOWN_LEAD_STATUSES[i % len(UNKNOWN_LEAD_STATUSES)],
                 created_date=_plus_seconds(row["created_date"], 2, "salesforce"),
             )
-            _check_unknown(shaped, "status", row["new_value"])
+            _check_unknown(shaped, "salesforce", "status", row["new_value"])
             add("salesforce_unknown_lead_status", name, row)
         name = "salesforce/opportunity_history"
         n_history = shaped.counts.get(name, 0)
@@ -203,7 +254,7 @@ def write_vendor_dirty(
                 stage_name=UNKNOWN_STAGES[i % len(UNKNOWN_STAGES)],
                 created_date=_plus_seconds(row["created_date"], 2, "salesforce"),
             )
-            _check_unknown(shaped, "stage", row["stage_name"])
+            _check_unknown(shaped, "salesforce", "stage", row["stage_name"])
             add("salesforce_unknown_opportunity_stage", name, row)
         name = "salesforce/lead"
         leads = _Source(rng, shaped, name).sample(2 * count(name))
@@ -264,12 +315,85 @@ def write_vendor_dirty(
                 merge_ids=str(number),
             )
             add("marketo_merged_into_missing_lead", "marketo/activity_merge_leads", merge)
+
+    if "hubspot" in SHAPES[shaped.shape]:
+        _hubspot_dirty(rng, shaped, add, count, next_lead, next_activity, missing_lead)
     return _write(rng, out_dir, bad, files)
 
 
-def _check_unknown(shaped: Shaped, what: str, value: str) -> None:
+def _hubspot_dirty(
+    rng: np.random.Generator,
+    shaped: Shaped,
+    add: Callable[[str, str, dict[str, str]], int],
+    count: Callable[[str], int],
+    next_lead: Iterator[int],
+    next_activity: Iterator[int],
+    missing_lead: Iterator[int],
+) -> None:
+    # A lead status no vocabulary row has, a little after a clean status change (its key is
+    # the contact, the property and the moment: one no clean row has).
+    name = "hubspot/contact_property_history"
+    history = shaped.vendor[name].data
+    statuses = pc.equal(history.column("name").cast(pa.string()), "hs_lead_status")
+    rows = _Source(rng, shaped, name, statuses).sample(count(name))
+    theirs = history.filter(
+        pc.is_in(history.column("contact_id"), pa.array([int(r["contact_id"]) for r in rows]))
+    )
+    taken = set(
+        zip(
+            theirs.column("contact_id").to_pylist(),
+            theirs.column("name").cast(pa.string()).to_pylist(),
+            text_of(theirs.column("timestamp"), "hubspot"),
+            strict=True,
+        )
+    )
+    for i, row in enumerate(rows):
+        contact, seconds = int(row["contact_id"]), 2
+        while (contact, row["name"], _plus_seconds(row["timestamp"], seconds, "hubspot")) in taken:
+            seconds += 1
+        moment = _plus_seconds(row["timestamp"], seconds, "hubspot")
+        taken.add((contact, row["name"], moment))
+        row.update(
+            value=UNKNOWN_HS_LEAD_STATUSES[i % len(UNKNOWN_HS_LEAD_STATUSES)], timestamp=moment
+        )
+        _check_unknown(shaped, "hubspot", "status", row["value"])
+        add("hubspot_unknown_lead_status", name, row)
+    # New contacts (fresh e-mails): a create date no parser takes, or merged into a contact
+    # HubSpot does not have (the contact, and its merge).
+    name = "hubspot/contact"
+    for i, row in enumerate(_Source(rng, shaped, name).sample(2 * count(name))):
+        number = next(next_lead)
+        row.update(
+            id=str(number),
+            property_email=_fresh_email(row["property_email"], number),
+            _fivetran_deleted="false",
+        )
+        if i % 2 == 0:
+            texts = BAD_TIMESTAMPS["hubspot"]
+            row["property_createdate"] = texts[(i // 2) % len(texts)]
+            add("hubspot_unparseable_timestamp", name, row)
+            continue
+        row["_fivetran_deleted"] = "true"  # HubSpot removes a merged contact
+        add("hubspot_merged_into_missing_lead:lead", name, row)
+        missing = str(next(missing_lead))
+        merge = {
+            "contact_id": missing,
+            "canonical_vid": missing,
+            "vid_to_merge": str(number),
+            "timestamp": row["property_lastmodifieddate"],
+        }
+        add("hubspot_merged_into_missing_lead", "hubspot/contact_merge_audit", merge)
+    # E-mail events of a recipient no contact has.
+    name = "hubspot/email_event"
+    for row in _Source(rng, shaped, name).sample(count(name)):
+        number = next(next_activity)
+        row.update(id=str(number), recipient=_fresh_email(row["recipient"], number, "nobody"))
+        add("hubspot_recipient_without_contact", name, row)
+
+
+def _check_unknown(shaped: Shaped, system: str, what: str, value: str) -> None:
     lookup = shaped.vocabulary.status_of if what == "status" else shaped.vocabulary.stage_of
-    if lookup("salesforce", value) is not None:
+    if lookup(system, value) is not None:
         raise AssertionError(f"{value!r} is a known {what} in seeds/vocabulary")
 
 
@@ -330,7 +454,7 @@ def _entry(kind: str) -> dict[str, Any]:
         "rows": [],
         "expected": expected,
     }
-    if kind == "marketo_merged_into_missing_lead":
-        # the merged person itself, a clean Marketo lead of its own (in marketo/lead)
+    if kind in WITH_COMPANION:
+        # the merged person itself, a clean lead (contact) of its own
         entry["companion"] = {"keys": [], "rows": []}
     return entry

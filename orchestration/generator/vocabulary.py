@@ -5,11 +5,13 @@ A system's picklist value becomes a canonical one the way the warehouse matches 
 a row of the system itself wins over a row with an empty ``source_system`` (every system); an
 activity row matches when its ``vendor_type`` key is the type's and the lower-cased detail
 contains its ``detail_contains`` (an empty one always does), and the first match by
-``priority`` wins. The first row of a canonical value for a system is that system's default
-spelling, the one the generator writes. Reading the seeds at generation time (never copying
-their values) keeps the generator and the seeds from drifting apart; every spelling written is
-checked to map back to the value it stands for, so an edit of a seed that would make the demo
-data ambiguous fails the generator with a message instead of silently shifting the funnel.
+``priority`` wins. A HubSpot lifecycle stage (lifecycle_stage_vocabulary.csv) implies the
+status of its row, or none (an empty ``status``: not a status change). The first row of a
+canonical value for a system is that system's default spelling, the one the generator writes.
+Reading the seeds at generation time (never copying their values) keeps the generator and the
+seeds from drifting apart; every spelling written is checked to map back to the value it
+stands for, so an edit of a seed that would make the demo data ambiguous fails the generator
+with a message instead of silently shifting the funnel.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 VOCABULARY_DIR = Path(__file__).resolve().parents[2] / "seeds" / "vocabulary"
+CHANNEL_MAPPING = VOCABULARY_DIR.parent / "reference" / "channel_mapping.csv"
 
 
 def key(text: str | None) -> str:
@@ -37,6 +40,7 @@ class Vocabulary:
     statuses: tuple[dict[str, str], ...]
     stages: tuple[dict[str, str], ...]
     activities: tuple[dict[str, str], ...]
+    lifecycle: tuple[dict[str, str], ...] = ()
 
     @classmethod
     def read(cls, folder: Path = VOCABULARY_DIR) -> Vocabulary:
@@ -44,6 +48,7 @@ class Vocabulary:
             statuses=tuple(_read(folder / "lead_status_vocabulary.csv")),
             stages=tuple(_read(folder / "opportunity_stage_vocabulary.csv")),
             activities=tuple(_read(folder / "activity_type_vocabulary.csv")),
+            lifecycle=tuple(_read(folder / "lifecycle_stage_vocabulary.csv")),
         )
 
     # --- lead statuses and opportunity stages: one value column each ----------------------
@@ -61,6 +66,26 @@ class Vocabulary:
 
     def stage_of(self, system: str, vendor_value: str) -> str | None:
         return _lookup(self.stages, "stage_name", system, vendor_value)
+
+    # --- lifecycle stages (HubSpot): the status a stage implies, if any -------------------
+
+    def lifecycle_spelling(self, system: str, status: str) -> str | None:
+        """The vendor_value of the system's own first lifecycle stage implying a canonical
+        status ('qualified' -> 'salesqualifiedlead'), or None when none of its stages does."""
+        for row in self.lifecycle:
+            if row["source_system"] == system and row["status"] == status.lower():
+                return row["vendor_value"]
+        return None
+
+    def lifecycle_of(self, system: str, vendor_value: str) -> tuple[bool, str | None]:
+        """(whether the stage is known, the status it implies or None) for a lifecycle stage,
+        matched by key, the system's own rows before the rows of every system."""
+        wanted = key(vendor_value)
+        for source in (system, ""):
+            for row in self.lifecycle:
+                if row["source_system"] == source and key(row["vendor_value"]) == wanted:
+                    return True, row["status"] or None
+        return False, None
 
     # --- activity types: a vendor type and, optionally, a text its detail contains --------
 
@@ -109,3 +134,11 @@ def _lookup(
             if row["source_system"] == source and key(row["vendor_value"]) == wanted:
                 return row[column]
     return None
+
+
+def channel_of_source() -> dict[str, str]:
+    """seeds/reference/channel_mapping.csv: the channel of each lead_source, by its key."""
+    channels: dict[str, str] = {}
+    for row in _read(CHANNEL_MAPPING):
+        channels.setdefault(key(row["lead_source"]), row["channel"])
+    return channels

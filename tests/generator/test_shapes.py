@@ -34,9 +34,10 @@ from orchestration.ingestion.contract import TABLES
 from orchestration.ingestion.systems import SYSTEMS
 
 SMALL, SEED, BATCHES = 300, 11, 5
-VENDOR_SHAPES = ("salesforce", "marketo", "salesforce+marketo")
+VENDOR_SHAPES = ("salesforce", "marketo", "salesforce+marketo", "hubspot")
 SF_TABLES = {f"salesforce/{t}" for t in SYSTEMS["salesforce"].tables}
 MK_TABLES = {f"marketo/{t}" for t in SYSTEMS["marketo"].tables}
+HS_TABLES = {f"hubspot/{t}" for t in SYSTEMS["hubspot"].tables}
 # Marketo activities about the person itself, not landing activities (marketo-only shape).
 PERSON_ACTIVITIES = {"activity_merge_leads", "activity_delete_lead"}
 FOLDERS = {
@@ -53,8 +54,25 @@ FOLDERS = {
     "salesforce+marketo": (SF_TABLES - {"salesforce/campaign"})
     | (MK_TABLES - {f"marketo/{t}" for t in PERSON_ACTIVITIES})
     | {"campaign_spend"},
+    "hubspot": HS_TABLES | {"activities", "campaigns", "campaign_spend"},
 }
 SALES_TOUCHES = {"sales_call", "sales_email", "email_reply", "meeting_held"}
+# HubSpot: where each activity type goes (the rest, and the e-mail events of a lead whose
+# e-mail is missing or shared, is landed); its activity tables.
+HS_EMAIL_EVENTS = {"email_open", "email_click", "email_bounce", "unsubscribe"}
+HS_FORMS = {"demo_request", "trial_signup", "consultation_request", "case_study_download",
+            "content_download", "form_submit"}  # fmt: skip
+HS_ENGAGEMENTS = {"sales_call", "sales_email", "meeting_held"}
+HS_HOME = {
+    **dict.fromkeys(HS_EMAIL_EVENTS, "hubspot/email_event"),
+    **dict.fromkeys(HS_FORMS, "hubspot/contact_form_submission"),
+    **dict.fromkeys(HS_ENGAGEMENTS, "hubspot/engagement"),
+}
+HS_LANDED = {"page_view", "pricing_page_view", "webinar_registered", "webinar_attended",
+             "event_attended", "email_reply"}  # fmt: skip
+HS_ACTIVITY_TABLES = ("email_event", "contact_form_submission", "engagement")
+HS_ANALYTICS_SOURCES = {"PAID_SEARCH", "ORGANIC_SEARCH", "REFERRALS", "OTHER_CAMPAIGNS",
+                        "OFFLINE", "AI_REFERRALS"}  # fmt: skip
 ARROW = {
     "VARCHAR": pa.string(),
     "BIGINT": pa.int64(),
@@ -100,6 +118,7 @@ SF_ID_COLUMNS = {
 TIMESTAMP_TEXT = {
     "salesforce": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000\+0000"),
     "marketo": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"),
+    "hubspot": re.compile(r"\d{13}"),  # epoch milliseconds
     "landing": re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"),
 }
 # The column whose text the warehouse matches detail_contains to (docs/sources.md).
@@ -245,6 +264,111 @@ def marketo_vendor_type(table: str) -> str:
     return types[vkey(table.removeprefix("activity_"))]
 
 
+# --- HubSpot as the warehouse reads it (the conformance spec), independent of the generator --
+
+
+def lifecycle_status(value: str) -> tuple[str | None, str | None]:
+    """(status, excluded reason) of a lifecycle stage: the status its seed row implies; a known
+    stage without one is excluded; an unknown stage keeps its value."""
+    seed = vocabulary_seed("lifecycle_stage_vocabulary")
+    rows = seed[seed["vendor_value"].map(vkey) == vkey(value)]
+    for source in ("hubspot", ""):
+        mine = rows[rows["source_system"] == source]
+        if len(mine):
+            status = mine.iloc[0]["status"]
+            return (status, None) if status else (None, "lifecycle_stage_without_status")
+    return value, None
+
+
+def conform_status(name: str, value: str) -> tuple[str | None, str | None]:
+    """(status, excluded reason) of a contact_property_history row."""
+    if name.strip().lower() == "hs_lead_status":
+        return map_value("lead_status_vocabulary", "status", "hubspot", value), None
+    if name.strip().lower() == "lifecyclestage":
+        return lifecycle_status(value)
+    return None, "not_a_status_change"
+
+
+def hubspot_employee_count(text: object) -> int | None:
+    """property_numemployees: an integer, or the low end of a range ('25-50', '1000+')."""
+    if text is None or text is pd.NA or text == "" or (isinstance(text, float) and np.isnan(text)):
+        return None
+    match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*\d+|\+)?\s*", str(text))
+    return int(match.group(1)) if match else None
+
+
+def latest_contacts(root: Path) -> pd.DataFrame:
+    """Each contact's latest version (by batch, then as delivered), with whether it is merged
+    (contact_merge_audit) and current (neither deleted nor merged)."""
+    contacts = read(root, "hubspot/contact", with_batch=True)
+    latest = contacts.sort_values("_batch", kind="stable").drop_duplicates("id", keep="last")
+    merged = set(nums(read(root, "hubspot/contact_merge_audit")["vid_to_merge"]))
+    latest = latest.assign(n=nums(latest["id"]))
+    deleted = latest["_fivetran_deleted"].astype(str).str.lower() == "true"
+    return latest.assign(
+        merged=latest["n"].isin(merged), current=~deleted & ~latest["n"].isin(merged)
+    )
+
+
+def recipients(root: Path) -> dict[str, int]:
+    """Normalised e-mail -> the contact an e-mail event of it is attributed to: the one current
+    contact with it, else the one contact of any state with it (none or several: no one)."""
+    latest = latest_contacts(root)
+    latest = latest.assign(e=latest["property_email"].str.strip().str.lower())
+    owner: dict[str, int] = {}
+    for email, group in latest.dropna(subset=["e"]).groupby("e"):
+        now = group[group["current"]]
+        if len(now) == 1:
+            owner[email] = int(now["n"].iloc[0])
+        elif len(now) == 0 and len(group) == 1:
+            owner[email] = int(group["n"].iloc[0])
+    return owner
+
+
+def hubspot_activity_rows(root: Path, table: str) -> pd.DataFrame:
+    """A HubSpot activity table's rows conformed as the spec says (see activity_rows)."""
+    data = read(root, f"hubspot/{table}")
+    if table == "email_event":
+        owner = recipients(root)
+        lead = data["recipient"].str.strip().str.lower().map(owner).fillna(0).astype(np.int64)
+        written = data["type"]
+        types = [map_activity("hubspot", t, None) for t in written]
+        clicks = read(root, "hubspot/email_event_click")
+        url = data["id"].map(dict(zip(clicks["id"], clicks["url"], strict=True)))
+        url = url.where(data["type"] == "CLICK", None)
+        t, campaign = data["created"], data["email_campaign_id"].fillna(0).astype(np.int64)
+    elif table == "contact_form_submission":
+        forms = read(root, "hubspot/form")
+        names = data["form_id"].map(dict(zip(forms["guid"], forms["name"], strict=True)))
+        written = pd.Series("Form Submission", index=data.index)
+        types = [map_activity("hubspot", "Form Submission", n) for n in names]
+        lead, t = nums(data["contact_id"]), data["timestamp"]
+        page = data["page_url"].fillna("")
+        url = page.str.split("?").str[0]
+        url = url.where(url != "", None)
+        campaign = page.str.extract(r"[?&]utm_campaign=([^&#]*)")[0].fillna("0").astype(np.int64)
+    else:
+        assert data["active"].all()  # an inactive engagement would be excluded
+        links = read(root, "hubspot/engagement_contact")
+        first = links.groupby(nums(links["engagement_id"]))["contact_id"].min()
+        lead = nums(data["id"]).map(first).fillna(0).astype(np.int64)
+        written = data["type"]
+        types = [map_activity("hubspot", t, None) for t in written]
+        t, campaign, url = data["timestamp"], 0, None
+    return pd.DataFrame(
+        {
+            "number": nums(data["conversion_id" if table == "contact_form_submission" else "id"]),
+            "lead": lead,
+            "activity_type": types,
+            "t": t,
+            "campaign": campaign,
+            "url": url,
+            "table": f"hubspot/{table}",
+            "vendor_type": written,
+        }
+    )
+
+
 # --- fixtures --------------------------------------------------------------------------------
 
 
@@ -349,6 +473,9 @@ def test_files_are_where_the_spec_says(shape: str, shaped: dict[str, Path]) -> N
         for column in spec.columns:
             if not column.nullable:
                 assert data.column(column.name).null_count == 0, (name, column.name)
+        if "/" in name:  # a vendor table's key is unique
+            keys = data.select(list(spec.key)).to_pandas()
+            assert not keys.duplicated().any(), name
     assert set(manifest["system_rows"]) == set(shape.split("+"))
 
 
@@ -391,7 +518,11 @@ def test_csv_and_parquet_hold_the_same_vendor_rows(
                     assert (typed[column].isna() == (text[column] == "")).all(), (name, column)
             for column in typed.columns:
                 if pd.api.types.is_datetime64_any_dtype(typed[column]):
-                    parsed = pd.to_datetime(text[column].replace("", None), utc=True)
+                    if name.startswith("hubspot/"):  # epoch milliseconds
+                        ms = pd.to_numeric(text[column].where(text[column] != ""))
+                        parsed = pd.to_datetime(ms, unit="ms", utc=True)
+                    else:
+                        parsed = pd.to_datetime(text[column].replace("", None), utc=True)
                     expected = typed[column].dt.tz_localize("UTC")
                     same = (parsed == expected) | (parsed.isna() & expected.isna())
                     assert same.all(), (name, column)
@@ -428,8 +559,21 @@ def test_ids_follow_the_vendor_formats(shape: str, shaped: dict[str, Path]) -> N
                 pattern = r"001\d{12}" if "salesforce" in shape else r"ACC\d{5}"
                 accounts = data["sfdc_account_id"].dropna()
                 assert len(accounts) and accounts.str.fullmatch(pattern).all()
+        elif name.startswith("hubspot/"):  # numbers: integers, or text of digits
+            spec = SYSTEMS["hubspot"].tables[name.split("/")[1]]
+            for column in spec.columns:
+                values = data[column.name].dropna()
+                if column.type == "BIGINT":
+                    assert pd.api.types.is_integer_dtype(values), (name, column.name)
+                    assert (values > 0).all() or column.name == "display_order", name
+                elif column.name in ("id", "conversion_id"):
+                    assert len(values) and values.str.fullmatch(r"[1-9]\d*").all(), name
+                elif column.name in ("form_id", "guid"):
+                    assert values.str.fullmatch(r"form-[a-z0-9-]+").all(), name
     # Landing rows reference vendor records by the id the warehouse gives them.
-    lead_pattern = r"00Q\d{12}" if "salesforce" in shape else r"marketo:\d+"
+    lead_pattern = (
+        r"00Q\d{12}" if "salesforce" in shape else r"\d+" if shape == "hubspot" else r"marketo:\d+"
+    )
     campaign_pattern = r"701\d{12}" if shape == "salesforce" else r"\d+"
     for name in FOLDERS[shape] & set(TABLES):
         data = read(root, name)
@@ -448,15 +592,29 @@ def test_ids_carry_the_landing_numbers(
     root = shaped[shape]
     lead_numbers = set(nums(world["leads"]["lead_id"]))
     for system in shape.split("+"):
-        assert set(nums(read(root, f"{system}/lead")["id"])) == lead_numbers
+        leads = f"{system}/{'contact' if system == 'hubspot' else 'lead'}"
+        assert set(nums(read(root, leads)["id"])) == lead_numbers
+    if shape == "hubspot":
+        companies = read(root, "hubspot/company")
+        assert set(companies["id"]) == set(nums(world["accounts"]["account_id"]))
+        deals = read(root, "hubspot/deal")
+        assert set(deals["deal_id"]) == set(nums(world["opportunities"]["opportunity_id"]))
     if "salesforce" in shape:
         accounts = read(root, "salesforce/account")
         assert set(nums(accounts["id"])) == set(nums(world["accounts"]["account_id"]))
         opportunities = read(root, "salesforce/opportunity")
         assert set(nums(opportunities["id"])) == set(nums(world["opportunities"]["opportunity_id"]))
     campaigns = set(nums(world["campaigns"]["campaign_id"]))
-    program = "salesforce/campaign" if shape == "salesforce" else "marketo/program"
-    assert set(nums(read(root, program)["id"])) == campaigns
+    if shape == "hubspot":  # landed, by number
+        landed = read(root, "campaigns")
+        assert landed["campaign_id"].str.fullmatch(r"[1-9]\d*").all()
+        assert (nums(landed["campaign_id"]) == nums(world["campaigns"]["campaign_id"])).all()
+        assert landed.drop(columns="campaign_id").equals(
+            world["campaigns"].drop(columns="campaign_id")
+        )
+    else:
+        program = "salesforce/campaign" if shape == "salesforce" else "marketo/program"
+        assert set(nums(read(root, program)["id"])) == campaigns
     spend = read(root, "campaign_spend")
     assert set(nums(spend["campaign_id"])) <= campaigns
     assert (nums(spend["campaign_id"]) == nums(world["campaign_spend"]["campaign_id"])).all()
@@ -490,6 +648,10 @@ def activity_rows(root: Path, shape: str) -> pd.DataFrame:
         if "/" not in name:
             continue
         system, table = name.split("/")
+        if system == "hubspot":
+            if table in HS_ACTIVITY_TABLES:
+                parts.append(hubspot_activity_rows(root, table))
+            continue
         if table not in ("task", "event") and not (
             table.startswith("activity_") and table not in PERSON_ACTIVITIES
         ):
@@ -536,17 +698,40 @@ def test_every_landing_row_is_represented_exactly_once(
     root = shaped[shape]
     rows = {name: len(read(root, name)) for name in FOLDERS[shape]}
     crm = "salesforce" in shape
-    counts = {
-        "leads": [rows[f"{s}/lead"] for s in shape.split("+")],
-        "lead_status_history": rows["salesforce/lead_history" if crm else "lead_status_history"],
-        "accounts": rows["salesforce/account" if crm else "accounts"],
-        "opportunities": rows["salesforce/opportunity" if crm else "opportunities"],
-        "opportunity_stage_history": rows[
-            "salesforce/opportunity_history" if crm else "opportunity_stage_history"
-        ],
-        "campaigns": rows["salesforce/campaign" if shape == "salesforce" else "marketo/program"],
-        "campaign_spend": rows["campaign_spend"],
-    }
+    if shape == "hubspot":
+        history = read(root, "hubspot/contact_property_history")
+        created = (history["name"] == "lifecyclestage") & (history["value"] == "lead")
+        counts = {
+            "leads": rows["hubspot/contact"],
+            "lead_status_history": int((~created).sum()),  # beside each contact's first stage
+            "accounts": rows["hubspot/company"],
+            "opportunities": rows["hubspot/deal"],
+            "opportunity_stage_history": rows["hubspot/deal_stage"],
+            "campaigns": rows["campaigns"],
+            "campaign_spend": rows["campaign_spend"],
+        }
+        with_lead = world["opportunities"]["lead_id"].notna().sum()
+        assert rows["hubspot/deal_contact"] == with_lead
+        assert rows["hubspot/deal_company"] == world["opportunities"]["account_id"].notna().sum()
+        merged = world["leads"]["merged_into_lead_id"].notna().sum()
+        assert rows["hubspot/contact_merge_audit"] == merged > 0
+        assert rows["hubspot/deal_pipeline_stage"] == 6
+    else:
+        counts = {
+            "leads": [rows[f"{s}/lead"] for s in shape.split("+")],
+            "lead_status_history": rows[
+                "salesforce/lead_history" if crm else "lead_status_history"
+            ],
+            "accounts": rows["salesforce/account" if crm else "accounts"],
+            "opportunities": rows["salesforce/opportunity" if crm else "opportunities"],
+            "opportunity_stage_history": rows[
+                "salesforce/opportunity_history" if crm else "opportunity_stage_history"
+            ],
+            "campaigns": rows[
+                "salesforce/campaign" if shape == "salesforce" else "marketo/program"
+            ],
+            "campaign_spend": rows["campaign_spend"],
+        }
     for name, count in counts.items():
         for c in count if isinstance(count, list) else [count]:
             assert c == len(world[name]), name
@@ -557,7 +742,8 @@ def test_every_landing_row_is_represented_exactly_once(
             rows["salesforce/opportunity_contact_role"]
             == world["opportunities"]["lead_id"].notna().sum()
         )
-    else:  # one Merge Leads activity per merged lead, one Delete Lead per deleted lead
+    elif shape == "marketo":  # one Merge Leads activity per merged lead, one Delete Lead per
+        # deleted lead
         assert rows["marketo/activity_merge_leads"] == (
             world["leads"]["merged_into_lead_id"].notna().sum()
         )
@@ -582,6 +768,16 @@ def test_every_landing_row_is_represented_exactly_once(
         merged["table"] != "marketo/activity_change_status_in_progression"
     )
     assert (merged.loc[with_url, "url"] == merged.loc[with_url, "url_l"]).all()
+    if shape == "hubspot":  # every HubSpot row carries exactly the landing row's page
+        hubspot = merged["table"] != "activities"
+        assert (merged.loc[hubspot, "url"].isna() == merged.loc[hubspot, "url_l"].isna()).all()
+        home = merged["activity_type"].map(HS_HOME).fillna("activities")
+        assert (merged.loc[hubspot, "table"] == home[hubspot]).all()
+        # landed: the types HubSpot has no home for, and e-mail events it cannot attribute
+        landed = merged.loc[~hubspot, "activity_type"]
+        assert landed.isin(HS_LANDED | HS_EMAIL_EVENTS).all()
+        assert set(HS_LANDED) <= set(landed)
+        return
     # Sales touches in Salesforce when it is read, marketing activities in Marketo when it is.
     sales = merged["activity_type"].isin(SALES_TOUCHES)
     expected_sales = ("salesforce/task", "salesforce/event") if crm else ("activities",)
@@ -924,12 +1120,24 @@ def test_batches_split_vendor_tables_like_the_landing(shape: str, workdir: Path)
     assert len({p.name for n in folders(root) for p in (root / n).iterdir()}) == BATCHES
     leads = read(landing, "leads", with_batch=True)
     versions = set(zip(leads["_batch"], nums(leads["lead_id"]), leads["updated_at"], strict=True))
-    for system, updated in (("salesforce", "last_modified_date"), ("marketo", "updated_at")):
+    for system, table, updated in (
+        ("salesforce", "lead", "last_modified_date"),
+        ("marketo", "lead", "updated_at"),
+        ("hubspot", "contact", "property_lastmodifieddate"),
+    ):
         if system in shape:
-            data = read(root, f"{system}/lead", with_batch=True)
+            data = read(root, f"{system}/{table}", with_batch=True)
             assert (
                 set(zip(data["_batch"], nums(data["id"]), data[updated], strict=True)) == versions
             )
+    if shape == "hubspot":  # a merge comes with the merged lead's first merged version
+        merged = leads.dropna(subset=["merged_into_lead_id"])
+        merged = merged.assign(n=nums(merged["lead_id"])).drop_duplicates("n")
+        assert len(merged)
+        audit = read(root, "hubspot/contact_merge_audit", with_batch=True)
+        assert set(
+            zip(audit["_batch"], nums(audit["vid_to_merge"]), audit["timestamp"], strict=True)
+        ) == set(zip(merged["_batch"], merged["n"], merged["updated_at"], strict=True))
     if shape == "marketo":  # a Delete Lead activity comes with the deleted lead's last version
         last = leads.assign(n=nums(leads["lead_id"])).sort_values("_batch", kind="stable")
         last = last.drop_duplicates("n", keep="last").set_index("n")
@@ -949,7 +1157,17 @@ def test_batches_split_vendor_tables_like_the_landing(shape: str, workdir: Path)
             or (table.startswith("activity_") and table not in PERSON_ACTIVITIES)
         ):
             written |= by_batch(root, name, "id" if "/" in name else "activity_id")
+        elif name == "hubspot/contact_form_submission":
+            written |= by_batch(root, name, "conversion_id")
+        elif name in ("hubspot/email_event", "hubspot/engagement"):
+            written |= by_batch(root, name, "id")
     assert written == activities
+    if shape == "hubspot":  # a click's link and an engagement's contact come with it
+        events = by_batch(root, "hubspot/email_event", "id")
+        assert by_batch(root, "hubspot/email_event_click", "id") <= events
+        assert by_batch(root, "hubspot/engagement_contact", "engagement_id") == by_batch(
+            root, "hubspot/engagement", "id"
+        )
     crm = "salesforce" in shape
     pairs = [
         ("lead_status_history", "salesforce/lead_history" if crm else "lead_status_history"),
@@ -957,12 +1175,29 @@ def test_batches_split_vendor_tables_like_the_landing(shape: str, workdir: Path)
          "salesforce/opportunity_history" if crm else "opportunity_stage_history"),
         ("campaign_spend", "campaign_spend"),
     ]  # fmt: skip
+    if shape == "hubspot":
+        pairs[:2] = [("lead_status_history", "hubspot/contact_property_history"),
+                     ("opportunity_stage_history", "hubspot/deal_stage")]  # fmt: skip
     for canonical, name in pairs:
         a, b = read(landing, canonical, with_batch=True), read(root, name, with_batch=True)
+        if name == "hubspot/contact_property_history":  # and each contact's first stage,
+            # with the contact's first version
+            created = (b["name"] == "lifecyclestage") & (b["value"] == "lead")
+            first = leads.assign(n=nums(leads["lead_id"])).drop_duplicates("n")
+            assert set(
+                zip(b.loc[created, "_batch"], b.loc[created, "contact_id"], strict=True)
+            ) == (set(zip(first["_batch"], first["n"], strict=True)))
+            b = b[~created]
         assert sorted(a["_batch"]) == sorted(b["_batch"]), name
     deals = read(landing, "opportunities", with_batch=True)
-    name = "salesforce/opportunity" if crm else "opportunities"
-    key = "id" if crm else "opportunity_id"
+    name = (
+        "salesforce/opportunity"
+        if crm
+        else "hubspot/deal"
+        if shape == "hubspot"
+        else "opportunities"
+    )
+    key = "id" if crm else "deal_id" if shape == "hubspot" else "opportunity_id"
     assert by_batch(root, name, key) == set(
         zip(deals["_batch"], nums(deals["opportunity_id"]), strict=True)
     )
@@ -970,6 +1205,13 @@ def test_batches_split_vendor_tables_like_the_landing(shape: str, workdir: Path)
         roles = by_batch(root, "salesforce/opportunity_contact_role", "opportunity_id")
         first = deals.dropna(subset=["lead_id"]).groupby(nums(deals["opportunity_id"]))["_batch"]
         assert roles == {(b, n) for n, b in first.min().items()}
+    if shape == "hubspot":  # so do a deal's contact and company
+        for table, column in (("deal_contact", "lead_id"), ("deal_company", "account_id")):
+            first = deals.dropna(subset=[column]).groupby(nums(deals["opportunity_id"]))["_batch"]
+            assert by_batch(root, f"hubspot/{table}", "deal_id") == {
+                (b, n) for n, b in first.min().items()
+            }, table
+        assert set(read(root, "hubspot/deal_pipeline_stage", with_batch=True)["_batch"]) == {1}
 
 
 # --- dirty data ------------------------------------------------------------------------------
@@ -1002,6 +1244,12 @@ EXPECTED_KINDS["salesforce+marketo"] = (
     | EXPECTED_KINDS["marketo"] - {"marketo_merged_into_missing_lead"}
     | {"marketo_lead_without_crm_match"}
 )
+EXPECTED_KINDS["hubspot"] = {
+    "hubspot_unknown_lead_status",
+    "hubspot_unparseable_timestamp",
+    "hubspot_merged_into_missing_lead",
+    "hubspot_recipient_without_contact",
+}
 
 
 @pytest.mark.parametrize("shape", VENDOR_SHAPES)
@@ -1025,7 +1273,12 @@ def test_dirty_cases_are_recorded(
     crm_emails = set(world["leads"]["email"].str.strip().str.lower())
     for kind, entry in kinds.items():
         assert entry["count"] == len(entry["rows"]) == len(entry["keys"]) >= 3, kind
-        assert entry["expected"]["outcome"] in ("quarantined", "rejected_at_load", "own_lead")
+        assert entry["expected"]["outcome"] in (
+            "quarantined",
+            "rejected_at_load",
+            "own_lead",
+            "excluded",
+        )
         assert entry["table"].startswith(entry["system"] + "/")
         assert entry["canonical_table"] in TABLES
         targets = [entry] + ([entry["companion"]] if "companion" in entry else [])
@@ -1041,6 +1294,19 @@ def test_dirty_cases_are_recorded(
             record = dict(zip(header, rows[row["line"] - 1], strict=True))
             assert [record[c] for c in SYSTEMS[system].tables[table].key] == key
             assert is_bad_as_claimed(kind, record, lead_numbers, crm_emails), (kind, record)
+        if kind == "hubspot_merged_into_missing_lead":  # each merged contact a new one,
+            # removed (deleted) as HubSpot removes a merged contact
+            merged = {k[0] for k in entry["keys"]}
+            assert {k[0] for k in entry["companion"]["keys"]} == merged
+            contacts = pd.read_csv(root / entry["companion"]["rows"][0]["file"], dtype=str)
+            contacts = contacts[contacts["id"].isin(merged)]
+            assert len(contacts) == len(merged) and (contacts["_fivetran_deleted"] == "true").all()
+    if shape == "hubspot":  # a new status row takes no clean row's key
+        history = read(shaped[shape], "hubspot/contact_property_history")
+        clean = set(zip(history["contact_id"].astype(str), history["name"],
+                        (history["timestamp"].astype("int64") // 1_000_000).astype(str),
+                        strict=True))  # fmt: skip
+        assert not {tuple(k) for k in kinds["hubspot_unknown_lead_status"]["keys"]} & clean
     for file, claimed in lines.items():
         data_lines = (root / file).read_text().count("\n") - 1
         assert sorted(claimed) == list(range(2, data_lines + 2)), file
@@ -1085,6 +1351,25 @@ def is_bad_as_claimed(
             r["sfdc_lead_id"] == r["sfdc_account_id"] == ""
             and r["email"].strip().lower() not in crm_emails
         )
+    if kind == "hubspot_unknown_lead_status":
+        return (
+            r["name"] == "hs_lead_status"
+            and re.fullmatch(r"\d{13}", r["timestamp"]) is not None
+            and conform_status(r["name"], r["value"]) == (None, None)
+        )
+    if kind == "hubspot_unparseable_timestamp":  # epoch milliseconds have 11 to 13 digits
+        text = r["property_createdate"]
+        return re.fullmatch(r"\d{11,13}", text) is None and not parses(text, "%Y-%m-%d")
+    if kind == "hubspot_merged_into_missing_lead":
+        return (
+            r["contact_id"] == r["canonical_vid"]
+            and int(r["canonical_vid"]) not in lead_numbers | {int(r["vid_to_merge"])}
+            and int(r["vid_to_merge"]) not in lead_numbers
+        )
+    if kind == "hubspot_recipient_without_contact":
+        return r["type"] in ("OPEN", "CLICK", "BOUNCE", "STATUSCHANGE") and (
+            r["recipient"].strip().lower() not in crm_emails
+        )
     raise AssertionError(f"no check for kind {kind}")
 
 
@@ -1121,13 +1406,66 @@ def test_a_seed_edit_that_breaks_a_spelling_fails_clearly() -> None:
     broken = Vocabulary(vocabulary.statuses, vocabulary.stages, (greedy, *vocabulary.activities))
     with pytest.raises(ValueError, match="page_view"):
         activity_homes("marketo", broken)
+    # HubSpot: a form whose name would read as another form type cannot be written around.
+    greedy = {**extra, "source_system": "hubspot", "vendor_type": "Form Submission",
+              "detail_contains": "", "priority": "1", "activity_type": "form_submit"}  # fmt: skip
+    broken = Vocabulary(vocabulary.statuses, vocabulary.stages, (greedy, *vocabulary.activities))
+    with pytest.raises(ValueError, match="Form Submission detail maps back"):
+        activity_homes("hubspot", broken)
+
+
+def test_hubspot_homes() -> None:
+    from orchestration.generator.shapes import activity_homes
+
+    homes = activity_homes("hubspot", Vocabulary.read())
+    for activity_type, home in homes.items():
+        where = f"{home.system}/{home.table}" if home.system != "landing" else "activities"
+        assert where == HS_HOME.get(activity_type, "activities"), activity_type
+    assert {t for t, h in homes.items() if h.system == "landing"} == HS_LANDED
+    assert homes["sales_call"].vendor_type == "CALL" and homes["email_click"].vendor_type == "CLICK"
+    assert homes["demo_request"].vendor_type == "Form Submission"
+    for form in HS_FORMS:  # the form's name maps back through the seed
+        assert map_activity("hubspot", "Form Submission", homes[form].detail) == form
+
+
+def test_a_lifecycle_seed_edit_that_breaks_the_statuses_fails_clearly(
+    world: dict[str, pd.DataFrame], workdir: Path
+) -> None:
+    """The stage every contact is created in must imply no status (it is excluded), and each
+    status row's stage must map back to its status."""
+    from orchestration.generator.shapes import _hubspot_history
+
+    vocabulary = Vocabulary.read()
+    root = workdir / "landing"  # written by the world fixture
+    tables = {n: pq.read_table(data_files(root, n)[0]) for n in ("leads", "lead_status_history")}
+    landed = {
+        n: SimpleNamespace(data=t, batch=np.ones(t.num_rows, dtype=np.int16), final=t)
+        for n, t in tables.items()
+    }
+    size = SMALL + 1
+    rows, _current = _hubspot_history(landed, vocabulary, size)
+    assert rows.data.num_rows == tables["lead_status_history"].num_rows + SMALL
+    edited = [{**r, "status": "open"} if r["vendor_value"] == "lead" else r
+              for r in vocabulary.lifecycle]  # fmt: skip
+    broken = Vocabulary(vocabulary.statuses, vocabulary.stages, vocabulary.activities,
+                        tuple(edited))  # fmt: skip
+    with pytest.raises(ValueError, match="lead"):
+        _hubspot_history(landed, broken, size)
+    # A row before salesqualifiedlead with its key: the stage written would read as working.
+    shadow = {**vocabulary.lifecycle[0], "vendor_value": "Sales Qualified Lead",
+              "status": "working"}  # fmt: skip
+    broken = Vocabulary(vocabulary.statuses, vocabulary.stages, vocabulary.activities,
+                        (shadow, *vocabulary.lifecycle))  # fmt: skip
+    with pytest.raises(ValueError, match="Qualified"):
+        _hubspot_history(landed, broken, size)
 
 
 def test_shape_arguments_are_checked(workdir: Path) -> None:
     with pytest.raises(ValueError, match="shape"):
-        generate(10, 1, workdir / "bad_shape", shape="hubspot")
-    with pytest.raises(ValueError, match="single-part"):
-        generate(SMALL, SEED, workdir / "bad_shape", shape="marketo", part_size=100)
+        generate(10, 1, workdir / "bad_shape", shape="pipedrive")
+    for shape in ("marketo", "hubspot"):
+        with pytest.raises(ValueError, match="single-part"):
+            generate(SMALL, SEED, workdir / "bad_shape", shape=shape, part_size=100)
     taken = workdir / "taken"
     generate(SMALL, SEED, taken, shape="salesforce")
     (taken / MANIFEST_NAME).unlink()
@@ -1147,3 +1485,271 @@ def test_cli_generates_a_shape(workdir: Path, capsys: pytest.CaptureFixture[str]
     assert (out / "marketo" / "activity_visit_webpage" / "batch_0001.csv").is_file()
     printed = capsys.readouterr().out
     assert "salesforce+marketo shape" in printed and "marketo/lead" in printed
+
+
+def test_cli_generates_the_hubspot_shape(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from orchestration.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["generate", "--help"])
+    assert "hubspot" in capsys.readouterr().out
+    out = workdir / "cli_hubspot"
+    argv = ["generate", "--leads", "300", "--seed", "17", "--out", str(out), "--shape",
+            "hubspot", "--format", "csv", "--dirty"]  # fmt: skip
+    assert main(argv) == 0
+    manifest = manifest_of(out)
+    assert (
+        manifest["shape"] == "hubspot" and set(manifest["dirty_rows"]) == EXPECTED_KINDS["hubspot"]
+    )
+    with (out / "hubspot" / "contact" / "batch_0001.csv").open() as handle:
+        header, first = handle.readline(), handle.readline()
+    assert header.startswith('"id","property_email"')
+    assert re.search(r",\d{13},\d{13},(true|false)$", first.strip())  # epoch ms, unquoted
+    printed = capsys.readouterr().out
+    assert "hubspot shape" in printed and "hubspot/email_event" in printed
+
+
+# --- HubSpot: the raw tables conform back to the landing rows --------------------------------
+
+
+def test_hubspot_records_carry_the_world(
+    shaped: dict[str, Path], world: dict[str, pd.DataFrame]
+) -> None:
+    root = shaped["hubspot"]
+    landing = world["leads"]
+    contacts = read(root, "hubspot/contact")
+    assert (contacts["id"] == nums(landing["lead_id"])).all()
+    pairs = {"property_email": "email", "property_company": "company_name",
+             "property_jobtitle": "job_title", "property_industry": "industry",
+             "property_lead_source": "lead_source", "property_createdate": "created_at",
+             "property_lastmodifieddate": "updated_at"}  # fmt: skip
+    for vendor, canonical in pairs.items():
+        assert (contacts[vendor] == landing[canonical]).all(), vendor
+    assert (contacts["property_numemployees"].map(hubspot_employee_count)
+            == landing["employee_count"]).all()  # fmt: skip
+    assert np.allclose(
+        contacts["property_annualrevenue"].astype(float), landing["annual_revenue"], equal_nan=True
+    )
+    assert (contacts["property_country"] == landing["country"].map(COUNTRY_NAMES)).all()
+    assert (nums(contacts["property_associatedcompanyid"]) == nums(landing["account_id"])).all()
+    # The lead source: the portal's own property, else the Original Source (set only then).
+    source = contacts["property_lead_source"].fillna("").str.strip()
+    analytics = contacts["property_hs_analytics_source"]
+    assert (analytics.isna() == (source == "")).all()
+    assert set(analytics.dropna()) <= HS_ANALYTICS_SOURCES and analytics.nunique() > 3
+    paid = landing["lead_source"].str.strip().str.lower() == "google ads"
+    assert paid.any() and (analytics[paid] == "PAID_SEARCH").all()
+    # Merges: the audit's canonical contact; a merged contact is removed, not deleted.
+    audit = read(root, "hubspot/contact_merge_audit")
+    assert (audit["contact_id"] == audit["canonical_vid"]).all()
+    latest = audit.sort_values("timestamp").drop_duplicates("vid_to_merge", keep="last")
+    merged_into = nums(contacts["id"]).map(dict(zip(latest["vid_to_merge"], latest["canonical_vid"],
+                                                    strict=True)))  # fmt: skip
+    assert (merged_into.fillna(0).astype(np.int64) == nums(landing["merged_into_lead_id"])).all()
+    merged = merged_into.notna()
+    assert merged.any()
+    assert (contacts["_fivetran_deleted"] == (landing["is_deleted"] | merged)).all()
+    assert ((contacts["_fivetran_deleted"] & ~merged) == landing["is_deleted"]).all()
+    assert landing["is_deleted"].any()
+    by_lead = landing.set_index(nums(landing["lead_id"]))
+    assert (audit["timestamp"].to_numpy() == by_lead.loc[audit["vid_to_merge"], "updated_at"]
+            .to_numpy()).all()  # fmt: skip
+
+    companies = read(root, "hubspot/company")
+    accounts = world["accounts"]
+    assert (companies["id"] == nums(accounts["account_id"])).all()
+    assert (companies["property_name"] == accounts["name"]).all()
+    assert (companies["property_domain"] == accounts["domain"]).all()
+    assert (companies["property_numberofemployees"] == accounts["employee_count"]).all()
+    assert (companies["property_country"] == accounts["country"].map(COUNTRY_NAMES)).all()
+    assert not companies["is_deleted"].any()
+
+    # Deals: the stage is the label of the pipeline stage its id names, mapped by the seed.
+    stages = read(root, "hubspot/deal_pipeline_stage")
+    label = dict(zip(stages["stage_id"], stages["label"], strict=True))
+    osv = "opportunity_stage_vocabulary"
+    assert (stages["stage_id"] == stages["label"].map(vkey)).all()
+    assert stages["display_order"].is_unique and (stages["pipeline_id"] == "default").all()
+    for _stage_id, row in stages.set_index("stage_id").iterrows():
+        stage = map_value(osv, "stage_name", "hubspot", row["label"])
+        assert row["label"] == default_spelling(osv, "stage_name", "hubspot", stage)
+        assert row["closed_won"] == (stage == "Closed Won")
+        p = row["probability"]
+        assert (
+            p == 1.0 if stage == "Closed Won" else p == 0.0 if stage == "Closed Lost" else 0 < p < 1
+        )
+    deals = read(root, "hubspot/deal")
+    opportunities = world["opportunities"]
+    assert (deals["deal_id"] == nums(opportunities["opportunity_id"])).all()
+    stage_name = deals["deal_pipeline_stage_id"].map(
+        lambda s: map_value(osv, "stage_name", "hubspot", label.get(s, s))
+    )
+    assert (stage_name == opportunities["stage_name"]).all()
+    pairs = {"property_amount": "amount", "property_createdate": "created_at",
+             "property_hs_lastmodifieddate": "updated_at", "property_lead_source": "lead_source",
+             "property_hs_is_closed": "is_closed",
+             "property_hs_is_closed_won": "is_won"}  # fmt: skip
+    for vendor, canonical in pairs.items():
+        assert (deals[vendor] == opportunities[canonical]).all(), vendor
+    assert (deals["property_closedate"].fillna(0) == opportunities["closed_at"].fillna(0)).all()
+    assert (deals["deal_pipeline_id"] == "default").all() and not deals["is_deleted"].any()
+    for table, column, canonical in (("deal_contact", "contact_id", "lead_id"),
+                                     ("deal_company", "company_id", "account_id")):  # fmt: skip
+        links = read(root, f"hubspot/{table}")
+        lowest = links.groupby("deal_id")[column].min()
+        expected = opportunities.dropna(subset=[canonical])
+        assert lowest.to_dict() == dict(
+            zip(nums(expected["opportunity_id"]), nums(expected[canonical]), strict=True)
+        ), table
+    # Stage history: the label of each stage entered; closed_at, the first entry of the
+    # closed deal's current stage.
+    history = read(root, "hubspot/deal_stage")
+    landing_stages = world["opportunity_stage_history"]
+    assert (history["deal_id"] == nums(landing_stages["opportunity_id"])).all()
+    assert (history["date_entered"] == landing_stages["changed_at"]).all()
+    names = history["value"].map(lambda s: map_value(osv, "stage_name", "hubspot", label.get(s, s)))
+    assert (names == landing_stages["stage_name"]).all()
+    ordered = history.sort_values(["deal_id", "date_entered"])
+    assert not (ordered.groupby("deal_id")["value"].shift(1) == ordered["value"]).any()
+    current = deals.set_index("deal_id")["deal_pipeline_stage_id"]
+    entered = history[history["value"] == history["deal_id"].map(current)]
+    first_entered = entered.groupby("deal_id")["date_entered"].min()
+    closed = deals.set_index("deal_id")["property_hs_is_closed"]
+    closed_at = first_entered[closed[first_entered.index]]
+    expected = opportunities.set_index(nums(opportunities["opportunity_id"]))["closed_at"].dropna()
+    assert len(expected) and {int(k): v for k, v in closed_at.items()} == expected.to_dict()
+
+
+def test_hubspot_statuses_conform_back(
+    shaped: dict[str, Path], world: dict[str, pd.DataFrame]
+) -> None:
+    """Every contact_property_history row maps back through the seeds to its landing status
+    row, but for each contact's first lifecycle stage, excluded as one without a status."""
+    root = shaped["hubspot"]
+    history = read(root, "hubspot/contact_property_history")
+    conformed = [
+        conform_status(n, v) for n, v in zip(history["name"], history["value"], strict=True)
+    ]
+    history = history.assign(status=[c[0] for c in conformed], excluded=[c[1] for c in conformed])
+    kept, excluded = history[history["excluded"].isna()], history[history["excluded"].notna()]
+    landing = world["lead_status_history"]
+    ours = sorted(zip(kept["contact_id"], kept["timestamp"], kept["status"], kept["source_id"],
+                      strict=True))  # fmt: skip
+    theirs = sorted(
+        zip(
+            nums(landing["lead_id"]),
+            landing["changed_at"],
+            landing["status"].str.lower(),
+            landing["changed_by"],
+            strict=True,
+        )
+    )
+    assert ours == theirs
+    # Qualified and Converted are lifecycle stages, the other statuses hs_lead_status values
+    # in HubSpot's default spelling.
+    lsv = "lead_status_vocabulary"
+    stages = kept[kept["name"] == "lifecyclestage"]
+    assert set(stages["value"]) == {"salesqualifiedlead", "opportunity"}
+    assert set(stages["status"]) == {"qualified", "converted"}
+    statuses = kept[kept["name"] == "hs_lead_status"]
+    assert {"open", "working"} <= set(statuses["status"])
+    for value, status in zip(statuses["value"], statuses["status"], strict=True):
+        assert value == default_spelling(lsv, "status", "hubspot", status)
+    # Each contact enters the lifecycle as a lead when created.
+    assert set(excluded["excluded"]) == {"lifecycle_stage_without_status"}
+    assert (excluded["value"] == "lead").all()
+    leads = world["leads"]
+    assert sorted(zip(excluded["contact_id"], excluded["timestamp"], strict=True)) == sorted(
+        zip(nums(leads["lead_id"]), leads["created_at"], strict=True)
+    )
+    # The contacts' current values are the last ones.
+    contacts = read(root, "hubspot/contact").set_index("id")
+    last = history.sort_values("timestamp", kind="stable").groupby(["contact_id", "name"]).last()
+    for (contact, name), row in last.iterrows():
+        assert contacts.loc[contact, f"property_{name}"] == row["value"], (contact, name)
+
+
+def test_hubspot_routes_to_the_landing_only_what_it_cannot_carry(
+    shaped: dict[str, Path], world: dict[str, pd.DataFrame]
+) -> None:
+    """Landed: the types HubSpot has no home for (and replies, which carry a campaign), and the
+    e-mail events of leads whose final normalised e-mail is missing or shared; together with
+    the HubSpot activity tables, every landing activity once."""
+    root = shaped["hubspot"]
+    landing = world["activities"]
+    leads = world["leads"]
+    email = leads["email"].str.strip().str.lower()
+    blind = set(nums(leads.loc[email.isna() | (email == "") | email.duplicated(keep=False),
+                               "lead_id"]))  # fmt: skip
+    event = landing["activity_type"].isin(HS_EMAIL_EVENTS)
+    unattributable = event & nums(landing["lead_id"]).isin(blind)
+    expected = landing[landing["activity_type"].isin(HS_LANDED) | unattributable]
+    landed = read(root, "activities")
+    assert unattributable.any() and (event & ~unattributable).any()
+    assert sorted(nums(landed["activity_id"])) == sorted(nums(expected["activity_id"]))
+    in_hubspot = sum(len(read(root, f"hubspot/{t}")) for t in HS_ACTIVITY_TABLES)
+    assert in_hubspot + len(landed) == len(landing)
+    # Landed rows name the lead and the campaign as the warehouse names the HubSpot records.
+    assert landed["lead_id"].str.fullmatch(r"[1-9]\d*").all()
+    assert landed["campaign_id"].dropna().str.fullmatch(r"[1-9]\d*").all()
+    same = expected.set_index(nums(expected["activity_id"])).loc[nums(landed["activity_id"])]
+    assert (nums(landed["lead_id"]).to_numpy() == nums(same["lead_id"]).to_numpy()).all()
+    assert (nums(landed["campaign_id"]).to_numpy() == nums(same["campaign_id"]).to_numpy()).all()
+    assert (landed["activity_id"].to_numpy() == same["activity_id"].to_numpy()).all()
+    # Every e-mail event in HubSpot names exactly one contact by its recipient: its lead.
+    owner = recipients(root)
+    events = read(root, "hubspot/email_event")
+    named = events["recipient"].str.strip().str.lower().map(owner)
+    assert named.notna().all()
+    by_id = landing.set_index(nums(landing["activity_id"]))
+    assert (named.astype(np.int64).to_numpy() == nums(by_id.loc[nums(events["id"]), "lead_id"])
+            .to_numpy()).all()  # fmt: skip
+    # A form's campaign is its page URL's utm_campaign; every form type has its form.
+    forms = read(root, "hubspot/form")
+    assert forms["guid"].is_unique and len(forms) == len(HS_FORMS)
+    submissions = read(root, "hubspot/contact_form_submission")
+    with_campaign = submissions["page_url"].str.contains("utm_campaign=", na=False)
+    assert with_campaign.any() and (~with_campaign).any()
+    campaign = by_id.loc[nums(submissions["conversion_id"]), "campaign_id"].reset_index(drop=True)
+    assert (with_campaign == campaign.notna()).all()
+    # A click's link comes with it; engagements carry no campaign and are active.
+    clicks = read(root, "hubspot/email_event_click")
+    assert set(clicks["id"]) == set(events.loc[events["type"] == "CLICK", "id"])
+    assert len(read(root, "hubspot/engagement_contact")) == len(read(root, "hubspot/engagement"))
+
+
+def test_hubspot_first_lifecycle_stage_yields_to_a_status_row_of_the_same_moment() -> None:
+    """The key of contact_property_history is (contact, property, moment): a contact created
+    straight into a lifecycle stage that implies a status gets no 'lead' row beside it."""
+    from orchestration.generator.shapes import _hubspot_history
+
+    def ts(seconds: list[int]) -> pa.Array:
+        return pa.array([s * 1_000_000 for s in seconds], pa.timestamp("us"))
+
+    leads = pa.table({"lead_id": ["L0000001", "L0000002"], "created_at": ts([100, 200])})
+    statuses = pa.table(
+        {
+            "lead_id": ["L0000001", "L0000001", "L0000002"],
+            "status": ["Open", "Qualified", "Open"],
+            "changed_at": ts([100, 100, 200]),
+            "changed_by": ["system", "sdr.anna", "list_import"],
+        }
+    )
+    landed = {
+        "leads": SimpleNamespace(data=leads, batch=np.array([1, 2]), final=leads),
+        "lead_status_history": SimpleNamespace(
+            data=statuses, batch=np.array([1, 1, 2]), final=statuses
+        ),
+    }
+    rows, current = _hubspot_history(landed, Vocabulary.read(), 3)
+    data = rows.data.to_pydict()
+    written = list(zip(data["contact_id"], data["name"], data["value"], data["source"],
+                       data["source_id"], rows.batch.tolist(), strict=True))  # fmt: skip
+    assert written == [
+        (1, "hs_lead_status", "NEW", "AUTOMATION_PLATFORM", "system", 1),
+        (1, "lifecyclestage", "salesqualifiedlead", "CRM_UI", "sdr.anna", 1),
+        (2, "hs_lead_status", "NEW", "IMPORT", "list_import", 2),
+        (2, "lifecyclestage", "lead", None, None, 2),
+    ]
+    first, last, values = current["lifecyclestage"]
+    assert [values[c] for c in last[1:]] == ["salesqualifiedlead", "lead"]

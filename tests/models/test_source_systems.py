@@ -1,4 +1,4 @@
-"""Source systems (docs/sources.md): Salesforce and Marketo as their connectors land them.
+"""Source systems (docs/sources.md): Salesforce, HubSpot and Marketo as their connectors land them.
 
 - The dbt sources and macros follow orchestration/ingestion/systems.py.
 - Hand-written rows in the vendors' own column names, id formats, picklists and timestamp
@@ -98,8 +98,8 @@ def vendor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     landing = root / "landing"
     shutil.copytree(VENDOR_FIXTURE, landing, ignore=shutil.ignore_patterns("*.md"))
     warehouse = root / "vendor.duckdb"
-    load(landing, warehouse, ("salesforce", "marketo"))
-    with sources("salesforce,marketo"):
+    load(landing, warehouse, ("salesforce", "hubspot", "marketo"))
+    with sources("salesforce,hubspot,marketo"):
         result = run_dbt(warehouse, root, *BUILD)
     assert result.returncode == 0, result.stdout[-4000:]
     yield warehouse
@@ -129,13 +129,16 @@ def test_salesforce_leads_stage_with_vocabularies_merges_and_countries(vendor: P
     assert leads["00Q000000000004"][4:6] == ("dangling", None)
     # An unknown country is kept as delivered and not turned into a code.
     assert leads["00Q000000000005"][1:3] == (None, "Atlantis")
-    assert {v[7] for v in leads.values()} == {"salesforce", "marketo"}
+    assert {v[7] for v in leads.values()} == {"salesforce", "hubspot", "marketo"}
     # The lead with the unparseable CreatedDate never reached raw: it is a load reject.
     assert "00Q000000000006" not in leads
-    (reject,) = query(
+    rejects = query(
         vendor, "select table_name, source_line, reason from raw._load_rejects order by 1"
     )
-    assert reject == ("salesforce.lead", 7, "created_date: cannot parse 'yesterday' as TIMESTAMP")
+    assert rejects == [
+        ("hubspot.contact", 7, "property_createdate: cannot parse 'soon' as TIMESTAMP"),
+        ("salesforce.lead", 7, "created_date: cannot parse 'yesterday' as TIMESTAMP"),
+    ]
 
 
 def test_marketo_people_are_stitched_to_crm_leads(vendor: Path) -> None:
@@ -204,7 +207,7 @@ def test_opportunities_find_their_lead_stage_and_close(vendor: Path) -> None:
     stages = query(
         vendor,
         "select opportunity_id, stage_name from staging.stg_crm__opportunity_stage_histories"
-        " order by 1, 2",
+        " where source_system = 'salesforce' order by 1, 2",
     )
     # The amount-only history row is not a stage change.
     assert stages == [
@@ -215,7 +218,7 @@ def test_opportunities_find_their_lead_stage_and_close(vendor: Path) -> None:
     (status,) = query(
         vendor,
         "select status_as_delivered, _dq_reason from staging.base_crm__lead_status_history"
-        " where status is null",
+        " where status is null and source_system = 'salesforce'",
     )
     assert status == ("Hot Prospect", "invalid_status")
 
@@ -234,6 +237,26 @@ def test_every_system_row_is_accounted_for(vendor: Path) -> None:
     assert tables["salesforce.task"][:4] == (5, 3, 2, "deleted_in_source, not_on_a_lead")
     assert tables["salesforce.account"][:3] == (2, 1, 1)
     assert tables["marketo.lead"][:3] == (4, 4, 0)
+    assert tables["hubspot.contact_property_history"][:4] == (
+        9,
+        7,
+        2,
+        "lifecycle_stage_without_status, not_a_status_change",
+    )
+    assert tables["hubspot.email_event"][:4] == (
+        7,
+        3,
+        4,
+        "ambiguous_recipient, no_contact_for_recipient, not_an_activity",
+    )
+    assert tables["hubspot.engagement"][:4] == (
+        5,
+        2,
+        3,
+        "deleted_in_source, not_an_activity, not_on_a_lead",
+    )
+    assert tables["hubspot.deal_stage"][:4] == (6, 5, 1, "not_a_stage_change")
+    assert tables["hubspot.deal_contact"] == (4, 0, 0, None, True)  # a lookup table
     # Every canonical table reconciles from its union of systems to the marts.
     reconciled = query(vendor, "select raw_table, is_reconciled from quality.rpt_reconciliation")
     assert reconciled and all(ok for _, ok in reconciled)
@@ -250,6 +273,142 @@ def test_unmapped_vendor_values_are_reported(vendor: Path) -> None:
     assert ("opportunity_stage", "Verbal Commit") in unmapped
     assert ("activity_type", "Change Status in Progression / Waitlisted") in unmapped
     assert ("country", "Atlantis") in unmapped
+    assert {
+        ("lead_status", "NURTURE_LATER"),  # an unknown hs_lead_status
+        ("lead_status", "champion"),  # an unknown lifecycle stage
+        ("opportunity_stage", "verbalcommit"),  # a stage id no pipeline stage has
+        ("employee_count", "about twenty"),  # neither a number nor a range
+        ("lead_source", "OFFLINE"),  # an Original Source no channel has
+    } <= unmapped
+
+
+# ---------------------------------------------------------------------------------------------
+# HubSpot's hand-written rows (tests/fixtures/vendor/hubspot/)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_hubspot_contacts_stage_with_merges_ranges_and_original_source(vendor: Path) -> None:
+    contacts = rows(
+        vendor,
+        """
+        select lead_id, email, country, channel, employee_count, account_id, merge_chain_status,
+            surviving_lead_id, is_deleted, created_at
+        from staging.stg_crm__leads where source_system = 'hubspot'
+        """,
+    )
+    # Epoch milliseconds; Finland by name; no own lead source, so the Original Source
+    # ORGANIC_SEARCH; numemployees '25-50' is its lower bound; the associated company.
+    assert contacts["101"] == (
+        "linus@kernel.org", "FI", "organic_content", 25, "501", "not_merged", "101", False,
+        contacts["101"][-1],
+    )  # fmt: skip
+    assert str(contacts["101"][-1]) == "2025-05-01 08:00:00"
+    # The portal's own lead source wins over the Original Source; '1,000+' is 1000.
+    assert contacts["102"][2:4] == ("webinar", 1000)
+    # Merged (contact_merge_audit), not deleted, although HubSpot removed it.
+    assert contacts["103"][5:8] == ("merged", "101", False)
+    # numemployees 'about twenty' is no count (and reported); deleted is deleted.
+    assert contacts["104"][3] is None and contacts["105"][7] is True
+    # Merged into a contact no one delivered: dangling, kept, reported.
+    assert contacts["108"][5:7] == ("dangling", None)
+    assert "106" not in contacts  # its createdate 'soon' is a load reject
+
+
+def test_hubspot_statuses_come_from_lead_status_and_lifecycle_stage(vendor: Path) -> None:
+    changes = query(
+        vendor,
+        """
+        select lead_id, status_as_delivered, status, _dq_reason, changed_by
+        from staging.base_crm__lead_status_history where source_system = 'hubspot'
+        order by lead_id, status_changed_at
+        """,
+    )
+    assert changes == [
+        ("101", "NEW", "open", None, "user-7"),
+        ("101", "IN_PROGRESS", "working", None, "user-7"),
+        # lifecyclestage salesqualifiedlead (seed lifecycle_stage_vocabulary) is an SQL; its
+        # 'lead' row implies no status and is counted out, as is the email property's row.
+        ("101", "qualified", "qualified", None, "wf-12"),
+        ("102", "OPEN", "open", None, "user-8"),
+        ("102", "converted", "converted", None, None),  # 'Opportunity': any spelling
+        ("104", "NURTURE_LATER", None, "invalid_status", "user-7"),
+        ("104", "champion", None, "invalid_status", None),  # an unknown lifecycle stage
+    ]
+
+
+def test_hubspot_deals_find_their_contact_stage_and_close(vendor: Path) -> None:
+    deals = rows(
+        vendor,
+        """
+        select opportunity_id, lead_id, account_id, stage_as_delivered, stage_name,
+            is_known_stage, is_closed, is_won, closed_at, channel
+        from staging.base_crm__opportunities where source_system = 'hubspot'
+        """,
+    )
+    # Closed and won from the pipeline stage (no hs_is_closed on the deal); closed when it
+    # entered closedwon (deal_stage), not at its closedate.
+    assert deals["701"][:7] == ("102", "502", "Closed Won", "Closed Won", True, True, True)
+    assert (str(deals["701"][7]), deals["701"][8]) == ("2025-05-28 15:00:00", "webinar")
+    # The lowest associated contact; the label 'Contract Sent' through the vocabulary.
+    assert deals["702"][:7] == ("101", "501", "Contract Sent", "Negotiation", True, False, False)
+    assert deals["703"][2:5] == ("verbalcommit", "verbalcommit", False)  # kept, reported
+    assert "704" not in deals  # deleted: counted out
+    stages = query(
+        vendor,
+        "select opportunity_id, stage_name from staging.stg_crm__opportunity_stage_histories"
+        " where source_system = 'hubspot' order by 1, 2",
+    )
+    # 702 entered contractsent twice: the second is not a stage change.
+    assert stages == [
+        ("701", "Closed Won"),
+        ("701", "Discovery"),
+        ("701", "Negotiation"),
+        ("702", "Discovery"),
+        ("702", "Negotiation"),
+    ]
+
+
+def test_hubspot_email_events_forms_and_engagements_are_activities(vendor: Path) -> None:
+    activities = rows(
+        vendor,
+        """
+        select activity_id, lead_id, activity_type, occurred_at, campaign_id, url, _dq_reason
+        from staging.base_marketing__activities where source_system = 'hubspot'
+        """,
+    )
+    # The recipient's contact: 'Linus@Kernel.org' is 101 (103 has the address too, but it is
+    # merged); the marketing e-mail is the campaign; epoch milliseconds.
+    assert activities["e-0001"][:2] == ("101", "email_open")
+    assert (str(activities["e-0001"][2]), activities["e-0001"][3]) == ("2025-05-08 09:00:00", "5")
+    assert activities["e-0002"][1:2] == ("email_click",)
+    assert activities["e-0002"][4] == "https://www.example.com/pricing?utm_source=email"
+    assert activities["e-0005"][:2] == ("104", "unsubscribe")
+    # A form submission is typed by its form's name (else the page title); the campaign is the
+    # page URL's utm_campaign, the URL the page without its query string.
+    assert activities["c-0001"][:2] == ("102", "demo_request")
+    assert activities["c-0001"][3:5] == ("5", "https://www.example.com/demo")
+    assert activities["c-0002"][1] == "content_download"
+    assert activities["c-0003"][1:2] == ("form_submit",)
+    assert activities["801"][:2] == ("101", "sales_call")
+    assert activities["804"][:2] == ("102", "email_reply")  # INCOMING_EMAIL: the contact replied
+    # Sent and delivered e-mails, a note, a deleted meeting, an e-mail on no contact, and events
+    # to an unknown or a shared recipient are counted out (test_every_system_row_is_accounted_for).
+    for counted_out in ("e-0003", "e-0004", "e-0006", "e-0007", "802", "803", "805"):
+        assert counted_out not in activities
+    excluded = rows(
+        vendor,
+        "select activity_id, _excluded_reason from staging.src_hubspot__activities"
+        " where _excluded_reason is not null",
+    )
+    assert excluded == {
+        "e-0003": ("not_an_activity",),
+        "e-0004": ("no_contact_for_recipient",),
+        "e-0006": ("not_an_activity",),
+        "e-0007": ("ambiguous_recipient",),
+        "802": ("not_an_activity",),
+        "803": ("deleted_in_source",),
+        "805": ("not_on_a_lead",),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,7 +485,7 @@ def marts(warehouse: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
-@pytest.mark.parametrize("shape", ["salesforce", "marketo", "salesforce+marketo"])
+@pytest.mark.parametrize("shape", ["salesforce", "hubspot", "marketo", "salesforce+marketo"])
 def test_a_shape_builds_the_marts_of_the_landing_contract(
     shape: str, landing_marts: dict[str, list[tuple]], tmp_path: Path
 ) -> None:

@@ -255,7 +255,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]
             "--exclude-resource-type", "unit_test",
             "--indirect-selection", "cautious",  # no test of a model left unbuilt
             "--select", "+rpt_unmapped_values", "+rpt_unmapped_shares", "+int_leads_fit_scored",
-            "stg_crm__accounts", "stg_marketing__campaigns",
+            "stg_crm__accounts", "stg_marketing__campaigns", "lifecycle_stage_vocabulary",
         )  # fmt: skip
         assert result.returncode == 0, result.stdout[-4000:]
         yield {"warehouse": warehouse, "root": root}
@@ -273,7 +273,13 @@ def test_the_vocabulary_seeds_are_unambiguous_and_complete(built: dict[str, Path
         for name, status in statuses.items()
         if name.startswith("unambiguous_vocabulary_")
     }
-    assert seeds == {"channel": "pass", "country": "pass", "lead": "pass", "opportunity": "pass"}
+    assert seeds == {
+        "channel": "pass",
+        "country": "pass",
+        "lead": "pass",
+        "lifecycle": "pass",
+        "opportunity": "pass",
+    }
     ((codes, rows, namibia),) = query(
         built["warehouse"],
         "select count(distinct country_code), count(*), "

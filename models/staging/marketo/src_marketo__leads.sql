@@ -2,7 +2,8 @@
 -- Identity). A person the CRM also has is that CRM lead: the Marketo lead is merged into it, so
 -- its activities follow it like those of any merged lead. The CRM lead is the one the person's
 -- sfdc_lead_id names, else the one CRM lead (not merged, not deleted) with the same e-mail
--- (lower-case, trimmed); the CRM leads are the landing contract's and, when read, Salesforce's.
+-- (lower-case, trimmed); the CRM leads are the landing contract's and, when read, Salesforce's
+-- and HubSpot's (a HubSpot contact is matched by e-mail: sfdc_lead_id names Salesforce leads).
 -- A person with no CRM match stays a lead of its own, or is merged into the Marketo lead a
 -- Merge Leads activity merged it into; a person with a Delete Lead activity is deleted. Its
 -- account is the CRM account Marketo syncs (sfdc_account_id). identity_match says which rule
@@ -58,6 +59,16 @@ crm_lead as (
                 {{ system_lineage(salesforce_leads, 'id', 'crm') }}
             from {{ salesforce_leads }} as crm
         ) as salesforce_lead
+    {%- endif %}
+    {%- if 'hubspot' in source_systems() %}
+        union all
+        select
+            hubspot_contact.lead_id,
+            nullif(lower(trim(hubspot_contact.email)), '') as email_key,
+            hubspot_contact.merged_into_lead_id is null
+            and not hubspot_contact.is_deleted as is_current,
+            hubspot_contact._loaded_at
+        from {{ ref('src_hubspot__leads') }} as hubspot_contact
     {%- endif %}
 ),
 
