@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,25 @@ def published_tables(snapshot: Path) -> dict[str, object]:
         "where table_schema <> 'serving' order by 1",
     )
     return {name: query_df(snapshot, f"select * from {name} order by all") for (name,) in tables}
+
+
+@contextmanager
+def sources(value: str) -> Iterator[None]:
+    """FUNNEL_SOURCES for the dbt commands run inside (run_dbt passes the environment on)."""
+    before = os.environ.get("FUNNEL_SOURCES")
+    os.environ["FUNNEL_SOURCES"] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("FUNNEL_SOURCES", None)
+        else:
+            os.environ["FUNNEL_SOURCES"] = before
+
+
+def load_landing_systems(landing: Path, warehouse: Path, systems: tuple[str, ...]):
+    """Load a landing zone with the source systems' folders (no settle wait)."""
+    from orchestration.ingestion.loader import load_landing
+
+    os.environ.setdefault("FUNNEL_LANDING_SETTLE_SECONDS", "0")
+    return load_landing(landing, warehouse, systems=systems)

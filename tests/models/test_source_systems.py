@@ -5,51 +5,25 @@
   formats (tests/fixtures/vendor/) stage to the values worked out by hand, and each kind of bad
   input ends in a quarantine row, a reject or a report with its reason; every system row is
   accounted for.
-- The same generated world built through a system's shape gives the marts of the build through
-  the landing contract, row for row and value for value, ids compared by their number (each
-  system writes ids in its own format).
+
+The same world through each system's shape: test_source_system_shapes.py.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
 import pytest
 import yaml
-from conftest import PROJECT_DIR, query, run_dbt
+from conftest import PROJECT_DIR, load_landing_systems, query, run_dbt, sources
 
 from orchestration.ingestion.systems import SYSTEMS
 
 VENDOR_FIXTURE = PROJECT_DIR / "tests" / "fixtures" / "vendor"
 BUILD = ("build", "--exclude-resource-type", "unit_test")
-
-
-@contextmanager
-def sources(value: str) -> Iterator[None]:
-    """FUNNEL_SOURCES for the dbt commands run inside (run_dbt passes the environment on)."""
-    before = os.environ.get("FUNNEL_SOURCES")
-    os.environ["FUNNEL_SOURCES"] = value
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("FUNNEL_SOURCES", None)
-        else:
-            os.environ["FUNNEL_SOURCES"] = before
-
-
-def load(landing: Path, warehouse: Path, systems: tuple[str, ...]):
-    from orchestration.ingestion.loader import load_landing
-
-    os.environ.setdefault("FUNNEL_LANDING_SETTLE_SECONDS", "0")
-    return load_landing(landing, warehouse, systems=systems)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -98,7 +72,7 @@ def vendor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     landing = root / "landing"
     shutil.copytree(VENDOR_FIXTURE, landing, ignore=shutil.ignore_patterns("*.md"))
     warehouse = root / "vendor.duckdb"
-    load(landing, warehouse, ("salesforce", "hubspot", "marketo"))
+    load_landing_systems(landing, warehouse, ("salesforce", "hubspot", "marketo"))
     with sources("salesforce,hubspot,marketo"):
         result = run_dbt(warehouse, root, *BUILD)
     assert result.returncode == 0, result.stdout[-4000:]
@@ -410,93 +384,3 @@ def test_hubspot_email_events_forms_and_engagements_are_activities(vendor: Path)
         "803": ("deleted_in_source",),
         "805": ("not_on_a_lead",),
     }
-
-
-# ---------------------------------------------------------------------------------------------
-# The same world through each shape
-# ---------------------------------------------------------------------------------------------
-
-LEADS, SEED = 400, 17
-# A Salesforce id (prefix and 12 digits), a Marketo id or person, or a landing id: the same
-# record has the same number in every shape.
-ID = re.compile(
-    r"^(?:(?:00Q|001|003|006|701|00T|00U)(\d{12})|marketo:(\d+)|(?:L|A|O|C|ACC)(\d+)|(\d+))$"
-)
-# A surrogate key (an md5 over ids, macro surrogate_key): derived from the ids' spelling, so it
-# differs between shapes by construction; the rows it keys are compared in full.
-SURROGATE = re.compile(r"^[0-9a-f]{32}$")
-
-
-@pytest.fixture(scope="module")
-def landing_marts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]]:
-    return build_shape(tmp_path_factory.mktemp("shape_landing"), "landing")
-
-
-def build_shape(root: Path, shape: str) -> dict[str, list[tuple]]:
-    from orchestration.generator import generate
-    from orchestration.generator.shapes import SHAPES
-
-    landing = root / "landing"
-    generate(LEADS, SEED, landing, shape=shape, file_format="csv")
-    systems = tuple(s for s in SHAPES[shape] if s != "landing")
-    warehouse = root / "shape.duckdb"
-    load(landing, warehouse, systems)
-    # The landing contract's build is the reference: its models suffice (its tests run in every
-    # other build of the suite); a system's shape builds with every test.
-    command = BUILD if systems else (*BUILD, "--exclude-resource-type", "test")
-    with sources(",".join(systems)):
-        result = run_dbt(warehouse, root, *command)
-    assert result.returncode == 0, result.stdout[-4000:]
-    return marts(warehouse)
-
-
-def _normalised(value: object) -> object:
-    if isinstance(value, str):
-        match = ID.match(value)
-        if match:
-            return int(next(group for group in match.groups() if group is not None))
-        if SURROGATE.match(value):
-            return "<surrogate key>"
-    if isinstance(value, float):
-        return round(value, 9)
-    return value
-
-
-def marts(warehouse: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        names = [
-            name
-            for (name,) in con.execute(
-                "select table_name from information_schema.tables"
-                " where table_schema = 'marts' order by 1"
-            ).fetchall()
-        ]
-        return {
-            name: sorted(
-                (
-                    tuple(_normalised(v) for v in row)
-                    for row in con.execute(f"select * from marts.{name}").fetchall()
-                ),
-                key=repr,
-            )
-            for name in names
-        }
-    finally:
-        con.close()
-
-
-@pytest.mark.parametrize("shape", ["salesforce", "hubspot", "marketo", "salesforce+marketo"])
-def test_a_shape_builds_the_marts_of_the_landing_contract(
-    shape: str, landing_marts: dict[str, list[tuple]], tmp_path: Path
-) -> None:
-    shaped = build_shape(tmp_path, shape)
-    assert shaped.keys() == landing_marts.keys()
-    for table, expected in landing_marts.items():
-        only_shape = Counter(shaped[table]) - Counter(expected)
-        only_landing = Counter(expected) - Counter(shaped[table])
-        assert not only_shape and not only_landing, (
-            f"{table}: {sum(only_shape.values())} rows only in {shape}, "
-            f"{sum(only_landing.values())} only in landing; first "
-            f"{sorted(only_shape, key=repr)[:2]} vs {sorted(only_landing, key=repr)[:2]}"
-        )
