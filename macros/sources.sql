@@ -44,8 +44,10 @@
 
 {#- The lineage columns of a system's row, as the landing contract has them: the loader's
     columns when the table was loaded from files, else (a connector's schema read in place) the
-    table and the record id as the "file", line 1, and the connector's sync time
-    (`synced_column`) as _loaded_at. `table_alias` qualifies the columns in a join. -#}
+    table and the record's key as the "file" ('contact_property_history/101/lifecyclestage/...';
+    `id_column` is a column or, for a composite key, a list of them), line 1, and the
+    connector's sync time (`synced_column`) as _loaded_at. `table_alias` qualifies the columns
+    in a join. -#}
 {% macro system_lineage(relation, id_column, table_alias, synced_column='_fivetran_synced') -%}
     {%- set columns = [] -%}
     {%- if execute -%}
@@ -58,10 +60,17 @@
         {{ table_alias }}._source_line,
         {{ table_alias }}._loaded_at
     {%- else -%}
-        {{ dbt.concat([
-            "'" ~ relation.identifier ~ "/'",
-            dbt.cast(table_alias ~ '.' ~ id_column, dbt.type_string()),
-        ]) }} as _source_file,
+        {%- set key_parts = ["'" ~ relation.identifier ~ "/'"] -%}
+        {%- for column in ([id_column] if id_column is string else id_column) -%}
+            {%- if not loop.first -%}
+                {%- do key_parts.append("'/'") -%}
+            {%- endif -%}
+            {%- do key_parts.append(
+                'coalesce(' ~ dbt.cast(table_alias ~ '.' ~ adapter.quote(column), dbt.type_string())
+                ~ ", '')"
+            ) -%}
+        {%- endfor -%}
+        {{ dbt.concat(key_parts) }} as _source_file,
         cast(1 as {{ dbt.type_bigint() }}) as _source_line,
         cast({{ table_alias }}.{{ synced_column }} as {{ dbt.type_timestamp() }}) as _loaded_at
     {%- endif -%}

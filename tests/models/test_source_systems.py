@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 from conftest import PROJECT_DIR, load_landing_systems, query, run_dbt, sources
@@ -66,15 +67,43 @@ def test_an_unknown_system_is_a_clear_error() -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+# HubSpot is read in place, as from a connector's schema in the warehouse (var hubspot_schema):
+# its rows typed by the loader into a scratch warehouse, then copied without the loader's
+# lineage columns and with the connector's _fivetran_synced. Salesforce and Marketo arrive as
+# files, as on the embedded default.
+CONNECTOR_SCHEMA = "hubspot_connector"
+SYNCED = "2025-06-01 06:00:00"
+
+
 @pytest.fixture(scope="module")
 def vendor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("vendor")
     landing = root / "landing"
-    shutil.copytree(VENDOR_FIXTURE, landing, ignore=shutil.ignore_patterns("*.md"))
+    ignore = shutil.ignore_patterns("*.md", "hubspot")
+    shutil.copytree(VENDOR_FIXTURE, landing, ignore=ignore)
     warehouse = root / "vendor.duckdb"
-    load_landing_systems(landing, warehouse, ("salesforce", "hubspot", "marketo"))
+    load_landing_systems(landing, warehouse, ("salesforce", "marketo"))
+    hubspot_files = root / "hubspot_files"
+    shutil.copytree(VENDOR_FIXTURE / "hubspot", hubspot_files / "hubspot")
+    scratch = root / "scratch.duckdb"
+    load_landing_systems(hubspot_files, scratch, ("hubspot",))
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(f"attach '{scratch}' as scratch (read_only)")
+        con.execute(f"create schema {CONNECTOR_SCHEMA}")
+        for name, table in SYSTEMS["hubspot"].tables.items():
+            columns = ", ".join(f'"{column}"' for column in table.column_names)
+            con.execute(
+                f"create table {CONNECTOR_SCHEMA}.{name} as select {columns}, "
+                f"timestamp '{SYNCED}' as _fivetran_synced from scratch.raw_hubspot.{name}"
+            )
+        con.execute("create schema hubspot_loads")
+        con.execute("create table hubspot_loads.rejects as select * from scratch.raw._load_rejects")
+    finally:
+        con.close()
     with sources("salesforce,hubspot,marketo"):
-        result = run_dbt(warehouse, root, *BUILD)
+        vars_ = f'{{"hubspot_schema": "{CONNECTOR_SCHEMA}"}}'
+        result = run_dbt(warehouse, root, *BUILD, "--vars", vars_)
     assert result.returncode == 0, result.stdout[-4000:]
     yield warehouse
 
@@ -106,13 +135,10 @@ def test_salesforce_leads_stage_with_vocabularies_merges_and_countries(vendor: P
     assert {v[7] for v in leads.values()} == {"salesforce", "hubspot", "marketo"}
     # The lead with the unparseable CreatedDate never reached raw: it is a load reject.
     assert "00Q000000000006" not in leads
-    rejects = query(
+    (reject,) = query(
         vendor, "select table_name, source_line, reason from raw._load_rejects order by 1"
     )
-    assert rejects == [
-        ("hubspot.contact", 7, "property_createdate: cannot parse 'soon' as TIMESTAMP"),
-        ("salesforce.lead", 7, "created_date: cannot parse 'yesterday' as TIMESTAMP"),
-    ]
+    assert reject == ("salesforce.lead", 7, "created_date: cannot parse 'yesterday' as TIMESTAMP")
 
 
 def test_marketo_people_are_stitched_to_crm_leads(vendor: Path) -> None:
@@ -286,7 +312,29 @@ def test_hubspot_contacts_stage_with_merges_ranges_and_original_source(vendor: P
     assert contacts["104"][3] is None and contacts["105"][7] is True
     # Merged into a contact no one delivered: dangling, kept, reported.
     assert contacts["108"][5:7] == ("dangling", None)
-    assert "106" not in contacts  # its createdate 'soon' is a load reject
+    # Its createdate 'soon' was a load reject of the files the connector's tables were made of.
+    assert "106" not in contacts
+    (reject,) = query(vendor, "select table_name, source_line, reason from hubspot_loads.rejects")
+    assert reject == ("hubspot.contact", 7, "property_createdate: cannot parse 'soon' as TIMESTAMP")
+
+
+def test_hubspot_read_in_place_has_the_connectors_lineage(vendor: Path) -> None:
+    """Read in place, a row's "file" is its table and key, its load time the connector's sync:
+    unique per row, also for the history tables' composite keys."""
+    lineage = query(
+        vendor,
+        """
+        select _source_file, _source_line, _loaded_at
+        from staging.src_hubspot__lead_status_history order by 1
+        """,
+    )
+    assert lineage[0][0] == "contact_property_history/101/email/2025-05-01 08:00:00"
+    assert {(line, str(loaded)) for _, line, loaded in lineage} == {(1, SYNCED)}
+    assert len({file for file, _, _ in lineage}) == len(lineage) == 9
+    (contact,) = query(
+        vendor, "select _source_file from staging.src_hubspot__leads where lead_id = '101'"
+    )
+    assert contact == ("contact/101",)
 
 
 def test_hubspot_statuses_come_from_lead_status_and_lifecycle_stage(vendor: Path) -> None:

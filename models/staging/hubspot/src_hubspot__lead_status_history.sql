@@ -19,7 +19,9 @@ property_history as (
         history_row.{{ ts }} as changed_at,
         history_row.source_id,
         {{ vocabulary_key('history_row.value') }} as value_key,
-        {{ system_lineage(history_relation, 'contact_id', 'history_row') }}
+        {{ system_lineage(
+            history_relation, ['contact_id', 'name', 'timestamp'], 'history_row'
+        ) }}
     from {{ history_relation }} as history_row
 ),
 

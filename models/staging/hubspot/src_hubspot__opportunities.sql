@@ -42,7 +42,9 @@ contact_of_deal as (
         select
             association.deal_id,
             association.contact_id,
-            {{ system_lineage(deal_contact_relation, 'deal_id', 'association') }}
+            {{ system_lineage(
+                deal_contact_relation, ['deal_id', 'contact_id'], 'association'
+            ) }}
         from {{ deal_contact_relation }} as association
     ) as associations
     group by deal_id
@@ -59,7 +61,9 @@ company_of_deal as (
             select
                 association.deal_id,
                 association.company_id,
-                {{ system_lineage(deal_company_relation, 'deal_id', 'association') }}
+                {{ system_lineage(
+                    deal_company_relation, ['deal_id', 'company_id'], 'association'
+                ) }}
             from {{ deal_company_relation }} as association
         ) as associations
         group by deal_id

@@ -19,7 +19,9 @@ deal_stage as (
                 partition by stage_row.deal_id
                 order by stage_row.date_entered, stage_row.value
             ) as previous_value,
-            {{ system_lineage(stage_relation, 'deal_id', 'stage_row') }}
+            {{ system_lineage(
+                stage_relation, ['deal_id', 'date_entered', 'value'], 'stage_row'
+            ) }}
         from {{ stage_relation }} as stage_row
     {%- else %}
         select
