@@ -73,6 +73,7 @@ def test_an_unknown_system_is_a_clear_error() -> None:
 # files, as on the embedded default.
 CONNECTOR_SCHEMA = "hubspot_connector"
 SYNCED = "2025-06-01 06:00:00"
+LATER_SYNC = "2025-06-02 06:00:00"
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +98,11 @@ def vendor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                 f"create table {CONNECTOR_SCHEMA}.{name} as select {columns}, "
                 f"timestamp '{SYNCED}' as _fivetran_synced from scratch.raw_hubspot.{name}"
             )
+        # The merged contact 103 (Linus's second record) was synced a day later.
+        con.execute(
+            f"update {CONNECTOR_SCHEMA}.contact set _fivetran_synced = timestamp '{LATER_SYNC}'"
+            " where id = 103"
+        )
         con.execute("create schema hubspot_loads")
         con.execute("create table hubspot_loads.rejects as select * from scratch.raw._load_rejects")
     finally:
@@ -335,6 +341,14 @@ def test_hubspot_read_in_place_has_the_connectors_lineage(vendor: Path) -> None:
         vendor, "select _source_file from staging.src_hubspot__leads where lead_id = '101'"
     )
     assert contact == ("contact/101",)
+    # An e-mail event is loaded again when any contact that has or had its recipient's address
+    # is: e-0001 went to Linus, whose merged second record 103 was synced later.
+    loaded = rows(
+        vendor,
+        "select activity_id, cast(_loaded_at as varchar) from staging.src_hubspot__activities",
+    )
+    assert loaded["e-0001"] == (LATER_SYNC,)
+    assert loaded["e-0002"] == loaded["801"] == (SYNCED,)
 
 
 def test_hubspot_statuses_come_from_lead_status_and_lifecycle_stage(vendor: Path) -> None:

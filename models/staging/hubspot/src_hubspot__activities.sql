@@ -2,7 +2,9 @@
 -- - marketing e-mail events (email_event: OPEN, CLICK, BOUNCE, STATUSCHANGE, ...), on the
 --   contact whose e-mail is the recipient's: the one current contact with it (latest version,
 --   lower-case, trimmed), else the one contact of any state with it; the campaign is the
---   marketing e-mail (email_campaign_id), a click's URL its link (email_event_click);
+--   marketing e-mail (email_campaign_id), a click's URL its link (email_event_click); its
+--   _loaded_at is also the latest load of any contact that has or had the address, so an
+--   event whose contact a later delivery changes is staged again;
 -- - form submissions (contact_form_submission), typed by the form's name (form), the campaign
 --   the page URL's utm_campaign parameter, the URL the page without its query string;
 -- - sales engagements (engagement: CALL, EMAIL, INCOMING_EMAIL, MEETING), on the engagement's
@@ -22,6 +24,7 @@ contact_version as (
         lead_id,
         nullif(lower(trim(email)), '') as email_key,
         merged_into_lead_id is null and not is_deleted as is_current,
+        max(_loaded_at) over (partition by lead_id) as lead_loaded_at,
         row_number() over (
             partition by lead_id order by updated_at desc nulls last, _loaded_at desc
         ) as version_rank
@@ -37,6 +40,17 @@ contact_by_email as (
         min(lead_id) as any_lead_id
     from contact_version
     where version_rank = 1 and email_key is not null
+    group by email_key
+),
+
+{#- Per e-mail, the latest load of any contact that has or ever had it: an event whose contact a
+    later delivery changes (an e-mail changed, a contact merged) is staged again. #}
+recipient_loads as (
+    select
+        email_key,
+        max(lead_loaded_at) as loaded_at
+    from contact_version
+    where email_key is not null
     group by email_key
 ),
 
@@ -184,10 +198,15 @@ touches as (
         'email_event' as _source_table,
         email_events._source_file,
         email_events._source_line,
-        email_events._loaded_at
+        greatest(
+            email_events._loaded_at,
+            coalesce(recipient_loads.loaded_at, email_events._loaded_at)
+        ) as _loaded_at
     from email_events
     left join contact_by_email as recipient
         on email_events.recipient_key = recipient.email_key
+    left join recipient_loads
+        on email_events.recipient_key = recipient_loads.email_key
     left join email_clicks
         on email_events.id = email_clicks.id
     union all

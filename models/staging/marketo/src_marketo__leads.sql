@@ -8,8 +8,10 @@
 -- Merge Leads activity merged it into; a person with a Delete Lead activity is deleted. Its
 -- account is the CRM account Marketo syncs (sfdc_account_id). identity_match says which rule
 -- held (sfdc_lead_id, email, none; no_crm when no CRM lead is read at all) and identity_note
--- why none did (quality.rpt_unmatched_people lists them). _loaded_at is the latest load of the
--- person and of the CRM lead matched, so a person matched later is staged again.
+-- why none did (quality.rpt_unmatched_people lists them). A CRM lead is matched as it is now
+-- (its latest version). _loaded_at is the latest load of the person, of the CRM lead it names
+-- and of every CRM lead that has or had its e-mail, so a person whose match a later delivery
+-- makes, changes or breaks is staged again.
 {%- set lead_relation = source('marketo', 'lead') %}
 with
 
@@ -39,6 +41,7 @@ crm_lead as (
         nullif(trim(crm.lead_id), '') as lead_id,
         nullif(lower(trim(crm.email)), '') as email_key,
         crm.merged_into_lead_id is null and not coalesce(crm.is_deleted, false) as is_current,
+        crm.updated_at,
         crm._loaded_at
     from {{ source('crm', 'leads') }} as crm
     {%- if 'salesforce' in source_systems() %}
@@ -49,6 +52,7 @@ crm_lead as (
             nullif(lower(trim(salesforce_lead.email)), '') as email_key,
             salesforce_lead.master_record_id is null
             and not coalesce(salesforce_lead.is_deleted, false) as is_current,
+            salesforce_lead.last_modified_date as updated_at,
             salesforce_lead._loaded_at
         from (
             select
@@ -56,6 +60,7 @@ crm_lead as (
                 crm.email,
                 crm.master_record_id,
                 crm.is_deleted,
+                crm.last_modified_date,
                 {{ system_lineage(salesforce_leads, 'id', 'crm') }}
             from {{ salesforce_leads }} as crm
         ) as salesforce_lead
@@ -67,18 +72,59 @@ crm_lead as (
             nullif(lower(trim(hubspot_contact.email)), '') as email_key,
             hubspot_contact.merged_into_lead_id is null
             and not hubspot_contact.is_deleted as is_current,
+            hubspot_contact.updated_at,
             hubspot_contact._loaded_at
         from {{ ref('src_hubspot__leads') }} as hubspot_contact
     {%- endif %}
 ),
 
+{#- A CRM lead as it is now: its latest version (each system delivers every version of a lead
+    as a row; the later update wins), with the latest load of any of its versions. #}
+crm_lead_now as (
+    select
+        lead_id,
+        email_key,
+        is_current,
+        lead_loaded_at
+    from (
+        select
+            lead_id,
+            email_key,
+            is_current,
+            max(_loaded_at) over (partition by lead_id) as lead_loaded_at,
+            row_number() over (
+                partition by lead_id order by updated_at desc nulls last, _loaded_at desc
+            ) as version_rank
+        from crm_lead
+        where lead_id is not null
+    ) as versions
+    where version_rank = 1
+),
+
+{#- Per e-mail, the latest load of any CRM lead that has or ever had it: a person whose match
+    a CRM lead's new version makes or breaks (its e-mail changed, it was merged) is staged
+    again. #}
+crm_email_loads as (
+    select
+        email_history.email_key,
+        max(crm_lead_now.lead_loaded_at) as loaded_at
+    from (
+        select distinct
+            email_key,
+            lead_id
+        from crm_lead
+        where email_key is not null and lead_id is not null
+    ) as email_history
+    inner join crm_lead_now
+        on email_history.lead_id = crm_lead_now.lead_id
+    group by email_history.email_key
+),
+
 crm_lead_by_id as (
     select
         lead_id,
-        max(_loaded_at) as loaded_at
-    from crm_lead
-    where lead_id is not null
-    group by lead_id
+        lead_loaded_at as loaded_at
+    from crm_lead_now
 ),
 
 crm_lead_by_email as (
@@ -86,8 +132,8 @@ crm_lead_by_email as (
         email_key,
         min(lead_id) as lead_id,
         count(distinct lead_id) as lead_count,
-        max(_loaded_at) as loaded_at
-    from crm_lead
+        max(lead_loaded_at) as loaded_at
+    from crm_lead_now
     where is_current and email_key is not null
     group by email_key
 ),
@@ -184,6 +230,7 @@ matched as (
             person._loaded_at,
             coalesce(by_id.loaded_at, person._loaded_at),
             coalesce(by_email.loaded_at, person._loaded_at),
+            coalesce(email_loads.loaded_at, person._loaded_at),
             coalesce(lead_merges.loaded_at, person._loaded_at),
             coalesce(lead_deletions.loaded_at, person._loaded_at)
         ) as matched_loaded_at,
@@ -195,6 +242,8 @@ matched as (
         on person.crm_lead_id = by_id.lead_id
     left join crm_lead_by_email as by_email
         on person.email_key = by_email.email_key
+    left join crm_email_loads as email_loads
+        on person.email_key = email_loads.email_key
     left join lead_merges
         on cast(person.id as {{ dbt.type_string() }}) = lead_merges.loser_id
     left join lead_deletions
