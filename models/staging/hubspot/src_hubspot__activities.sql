@@ -43,7 +43,7 @@ contact_by_email as (
     group by email_key
 ),
 
-{#- Per e-mail, the latest load of any contact that has or ever had it: an event whose contact a
+{# Per e-mail, the latest load of any contact that has or ever had it: an event whose contact a
     later delivery changes (an e-mail changed, a contact merged) is staged again. #}
 recipient_loads as (
     select

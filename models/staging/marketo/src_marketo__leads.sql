@@ -78,7 +78,7 @@ crm_lead as (
     {%- endif %}
 ),
 
-{#- A CRM lead as it is now: its latest version (each system delivers every version of a lead
+{# A CRM lead as it is now: its latest version (each system delivers every version of a lead
     as a row; the later update wins), with the latest load of any of its versions. #}
 crm_lead_now as (
     select
@@ -101,7 +101,7 @@ crm_lead_now as (
     where version_rank = 1
 ),
 
-{#- Per e-mail, the latest load of any CRM lead that has or ever had it: a person whose match
+{# Per e-mail, the latest load of any CRM lead that has or ever had it: a person whose match
     a CRM lead's new version makes or breaks (its e-mail changed, it was merged) is staged
     again. #}
 crm_email_loads as (
