@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,8 +27,10 @@ CHANNEL_MAPPING = VOCABULARY_DIR.parent / "reference" / "channel_mapping.csv"
 
 
 def key(text: str | None) -> str:
-    """The matching key of a vendor value: lower case, letters and digits only."""
-    return re.sub(r"[^a-z0-9]", "", (text or "").lower())
+    """The matching key of a vendor value, as the warehouse's macro vocabulary_key makes it:
+    lower case, accents stripped, letters and digits only ('España' -> espana)."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").lower())
+    return re.sub(r"[^a-z0-9]", "", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 def _read(path: Path) -> list[dict[str, str]]:

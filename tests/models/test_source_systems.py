@@ -446,3 +446,45 @@ def test_hubspot_email_events_forms_and_engagements_are_activities(vendor: Path)
         "803": ("deleted_in_source",),
         "805": ("not_on_a_lead",),
     }
+
+
+def test_every_optional_table_can_be_switched_off(vendor: Path, tmp_path: Path) -> None:
+    """A connector that does not sync an optional table: `<system>__using_<table>: false` for
+    every one of them at once still builds each system's src_ models and the reconciliation,
+    which then reads only the tables left."""
+    switches = {}
+    for name in SYSTEMS:
+        path = PROJECT_DIR / "models" / "staging" / name / f"_{name}__sources.yml"
+        (source,) = yaml.safe_load(path.read_text())["sources"]
+        for table in source["tables"]:
+            enabled = table.get("config", {}).get("enabled", "")
+            match = re.search(r"var\('(\w+__using_\w+)'", enabled)
+            if match:
+                switches[match.group(1)] = table["name"]
+    assert {"hubspot__using_email_event", "salesforce__using_task"} <= set(switches)
+    warehouse = tmp_path / "switched_off.duckdb"
+    shutil.copy(vendor, warehouse)
+    off = ", ".join(f'"{switch}": false' for switch in switches)
+    with sources("salesforce,hubspot,marketo"):
+        result = run_dbt(
+            warehouse, tmp_path, "build", "--exclude-resource-type", "unit_test",
+            "--select", "path:models/staging/salesforce", "path:models/staging/hubspot",
+            "path:models/staging/marketo", "rpt_source_system_reconciliation",
+            "--vars", f'{{"hubspot_schema": "{CONNECTOR_SCHEMA}", {off}}}',
+        )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-4000:]
+    read = {
+        table
+        for (table,) in query(
+            warehouse,
+            "select source_system || '__using_' || source_table"
+            " from quality.rpt_source_system_reconciliation",
+        )
+    }
+    assert read and not read & set(switches)
+    assert query(warehouse, "select count(*) from staging.src_hubspot__activities") == [(0,)]
+    (leads,) = query(
+        warehouse,
+        "select count(*) from staging.src_hubspot__leads where merged_into_lead_id is not null",
+    )
+    assert leads == (0,)  # no merge audit: no contact is merged

@@ -160,7 +160,7 @@ engagements as (
 ),
 
 engaged_contacts as (
-    {%- if using_engagements %}
+    {%- if using_engagements and var('hubspot__using_engagement_contact', true) %}
         select
             engagement_id,
             min(contact_id) as contact_id

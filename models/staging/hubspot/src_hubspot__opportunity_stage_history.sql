@@ -2,7 +2,6 @@
 -- deal entered), the stage named by its pipeline stage's label (the base model maps it through
 -- seed opportunity_stage_vocabulary), else by its stage id. A row that enters the stage the
 -- deal was already in is kept with _excluded_reason not_a_stage_change.
-{%- set stage_relation = source('hubspot', 'deal_stage') %}
 with
 
 pipeline_stage as (
@@ -11,6 +10,7 @@ pipeline_stage as (
 
 deal_stage as (
     {%- if var('hubspot__using_deal_stage', true) %}
+        {%- set stage_relation = source('hubspot', 'deal_stage') %}
         select
             stage_row.deal_id,
             stage_row.value,

@@ -5,8 +5,6 @@
 -- program's that syncs to it.
 -- Deleted tasks and events, and those on no lead, are kept with an _excluded_reason
 -- (landing_rows leaves them out; quality.rpt_source_system_reconciliation counts them).
-{%- set task_relation = source('salesforce', 'task') %}
-{%- set event_relation = source('salesforce', 'event') %}
 with
 
 lead_of_contact as (
@@ -20,6 +18,7 @@ lead_of_contact as (
 
 touches as (
     {%- if var('salesforce__using_task', true) %}
+        {%- set task_relation = source('salesforce', 'task') %}
         select
             sf_task.id as activity_id,
             sf_task.who_id,
@@ -36,6 +35,7 @@ touches as (
         union all
     {%- endif %}
     {%- if var('salesforce__using_event', true) %}
+        {%- set event_relation = source('salesforce', 'event') %}
         select
             sf_event.id as activity_id,
             sf_event.who_id,

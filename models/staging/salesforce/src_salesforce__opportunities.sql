@@ -6,7 +6,6 @@
 -- row is made of, so an incremental build sees a deal whose lead link changed.
 {%- set opportunity_relation = source('salesforce', 'opportunity') %}
 {%- set using_contact_roles = var('salesforce__using_opportunity_contact_role', true) %}
-{%- set contact_role_relation = source('salesforce', 'opportunity_contact_role') %}
 with
 
 opportunity as (
@@ -58,6 +57,7 @@ lead_of_contact as (
 
 primary_contact as (
     {%- if using_contact_roles %}
+        {%- set contact_role_relation = source('salesforce', 'opportunity_contact_role') %}
         select
             opportunity_id,
             contact_id,
