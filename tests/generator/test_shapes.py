@@ -1433,7 +1433,7 @@ def test_a_lifecycle_seed_edit_that_breaks_the_statuses_fails_clearly(
 ) -> None:
     """The stage every contact is created in must imply no status (it is excluded), and each
     status row's stage must map back to its status."""
-    from orchestration.generator.shapes import _hubspot_history
+    from orchestration.generator.hubspot_shape import _hubspot_history
 
     vocabulary = Vocabulary.read()
     root = workdir / "landing"  # written by the world fixture
@@ -1721,7 +1721,7 @@ def test_hubspot_routes_to_the_landing_only_what_it_cannot_carry(
 def test_hubspot_first_lifecycle_stage_yields_to_a_status_row_of_the_same_moment() -> None:
     """The key of contact_property_history is (contact, property, moment): a contact created
     straight into a lifecycle stage that implies a status gets no 'lead' row beside it."""
-    from orchestration.generator.shapes import _hubspot_history
+    from orchestration.generator.hubspot_shape import _hubspot_history
 
     def ts(seconds: list[int]) -> pa.Array:
         return pa.array([s * 1_000_000 for s in seconds], pa.timestamp("us"))
