@@ -144,8 +144,8 @@ def test_a_delivered_system_has_its_tables_even_when_not_enabled(
 
 
 def test_unknown_systems_and_system_tables_are_refused(landing: Path, warehouse: Path) -> None:
-    with pytest.raises(ValueError, match="unknown source system.*hubspot"):
-        load_landing(landing, warehouse, systems=["hubspot"])
+    with pytest.raises(ValueError, match="unknown source system.*pipedrive"):
+        load_landing(landing, warehouse, systems=["pipedrive"])
     with pytest.raises(ValueError, match=r"unknown table\(s\) salesforce\.leads"):
         load_landing(landing, warehouse, tables=["salesforce.leads"])
 
@@ -347,11 +347,11 @@ def test_unknown_folders_and_loose_files_in_a_system_folder_are_reported(
     write_lines(landing / "salesforce" / ".DS_Store", ["finder"])
     write_lines(landing / "salesforce" / "_tmp" / "x.csv", ["in flight"])
     write_lines(landing / "marketo" / "notes.txt", ["a note"])
-    write_lines(landing / "hubspot" / "contact" / "x.csv", ["id"])
+    write_lines(landing / "pipedrive" / "person" / "x.csv", ["id"])
 
     expected = [
-        "hubspot/",
         "marketo/notes.txt",
+        "pipedrive/",
         "salesforce/lead.csv",
         "salesforce/lead/2025-03/export.xlsx",
         "salesforce/leads/",
@@ -364,7 +364,8 @@ def test_unknown_folders_and_loose_files_in_a_system_folder_are_reported(
     (warning,) = [line for line in report.summary().splitlines() if "WARNING" in line]
     assert ", ".join(expected) in warning
     assert f"known tables: {', '.join(sorted(TABLES))}" in warning
-    assert "source-system folders: marketo/<table>/, salesforce/<table>/" in warning
+    folders = ", ".join(f"{system}/<table>/" for system in sorted(SYSTEMS))
+    assert f"source-system folders: {folders}" in warning
     assert f"salesforce tables: {', '.join(sorted(SYSTEMS['salesforce'].tables))}" in warning
     assert f"marketo tables: {', '.join(sorted(SYSTEMS['marketo'].tables))}" in warning
 
