@@ -63,3 +63,14 @@
         '[^a-z0-9]+', ''
     ), '')
 {%- endmacro %}
+
+{#- The column names of a relation, lower-case; empty while dbt parses (nothing to ask yet). -#}
+{% macro relation_column_names(relation) -%}
+    {%- set names = [] -%}
+    {%- if execute -%}
+        {%- for column in adapter.get_columns_in_relation(relation) -%}
+            {%- do names.append(column.name | lower) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(names) }}
+{%- endmacro %}

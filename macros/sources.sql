@@ -49,13 +49,7 @@
     connector's sync time (`synced_column`) as _loaded_at. `table_alias` qualifies the columns
     in a join. -#}
 {% macro system_lineage(relation, id_column, table_alias, synced_column='_fivetran_synced') -%}
-    {%- set columns = [] -%}
-    {%- if execute -%}
-        {%- for column in adapter.get_columns_in_relation(relation) -%}
-            {%- do columns.append(column.name | lower) -%}
-        {%- endfor -%}
-    {%- endif -%}
-    {%- if not execute or '_source_file' in columns -%}
+    {%- if not execute or '_source_file' in relation_column_names(relation) -%}
         {{ table_alias }}._source_file,
         {{ table_alias }}._source_line,
         {{ table_alias }}._loaded_at
@@ -182,13 +176,7 @@
 {#- A column of a system's table that a connector may not have (a portal's own property, read
     in place): the column, or a typed null when the relation lacks it. -#}
 {% macro optional_system_column(relation, table_alias, column, data_type) -%}
-    {%- set names = [] -%}
-    {%- if execute -%}
-        {%- for existing in adapter.get_columns_in_relation(relation) -%}
-            {%- do names.append(existing.name | lower) -%}
-        {%- endfor -%}
-    {%- endif -%}
-    {%- if not execute or column in names -%}
+    {%- if not execute or column in relation_column_names(relation) -%}
         {{ table_alias }}.{{ column }}
     {%- else -%}
         cast(null as {{ data_type }})

@@ -22,7 +22,7 @@ with
 contact_version as (
     select
         lead_id,
-        nullif(lower(trim(email)), '') as email_key,
+        {{ staged_value('lower', 'email') }} as email_key,
         merged_into_lead_id is null and not is_deleted as is_current,
         max(_loaded_at) over (partition by lead_id) as lead_loaded_at,
         row_number() over (
@@ -61,7 +61,7 @@ email_events as (
             event_row.id,
             event_row.type,
             event_row.created,
-            nullif(lower(trim(event_row.recipient)), '') as recipient_key,
+            {{ staged_value('lower', 'event_row.recipient') }} as recipient_key,
             event_row.email_campaign_id,
             {{ system_lineage(email_relation, 'id', 'event_row') }}
         from {{ email_relation }} as event_row

@@ -30,7 +30,7 @@ person as (
         marketo_lead.updated_at,
         nullif(trim(marketo_lead.sfdc_account_id), '') as account_id,
         'marketo:' || cast(marketo_lead.id as {{ dbt.type_string() }}) as person_id,
-        nullif(lower(trim(marketo_lead.email)), '') as email_key,
+        {{ staged_value('lower', 'marketo_lead.email') }} as email_key,
         nullif(trim(marketo_lead.sfdc_lead_id), '') as crm_lead_id,
         {{ system_lineage(lead_relation, 'id', 'marketo_lead') }}
     from {{ lead_relation }} as marketo_lead
@@ -39,7 +39,7 @@ person as (
 crm_lead as (
     select
         nullif(trim(crm.lead_id), '') as lead_id,
-        nullif(lower(trim(crm.email)), '') as email_key,
+        {{ staged_value('lower', 'crm.email') }} as email_key,
         crm.merged_into_lead_id is null and not coalesce(crm.is_deleted, false) as is_current,
         crm.updated_at,
         crm._loaded_at
@@ -49,7 +49,7 @@ crm_lead as (
         union all
         select
             nullif(trim(salesforce_lead.id), '') as lead_id,
-            nullif(lower(trim(salesforce_lead.email)), '') as email_key,
+            {{ staged_value('lower', 'salesforce_lead.email') }} as email_key,
             salesforce_lead.master_record_id is null
             and not coalesce(salesforce_lead.is_deleted, false) as is_current,
             salesforce_lead.last_modified_date as updated_at,
@@ -69,7 +69,7 @@ crm_lead as (
         union all
         select
             hubspot_contact.lead_id,
-            nullif(lower(trim(hubspot_contact.email)), '') as email_key,
+            {{ staged_value('lower', 'hubspot_contact.email') }} as email_key,
             hubspot_contact.merged_into_lead_id is null
             and not hubspot_contact.is_deleted as is_current,
             hubspot_contact.updated_at,
