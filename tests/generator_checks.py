@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from orchestration.generator.vocabulary import key
+from orchestration.generator.vocabulary import channel_of_source, key
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SALES_HELD = ("Working", "Accepted", "Qualified", "Converted")
@@ -62,11 +62,7 @@ def classify_title(title: str, rules: tuple, default: str) -> str:
 def channel_of(lead_source: pd.Series) -> pd.Series:
     """The channel of each lead source, matched as the warehouse matches it: by vocabulary key
     (seed channel_mapping; a spelling the seed lacks is 'other')."""
-    mapping = seed("channel_mapping", "reference")
-    lookup = {
-        key(source): channel
-        for source, channel in zip(mapping["lead_source"], mapping["channel"], strict=True)
-    }
+    lookup = channel_of_source()
     keys = lead_source.map(lambda value: key(value) if isinstance(value, str) else "")
     return keys.map(lookup).fillna("other")
 
